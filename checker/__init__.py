@@ -1,0 +1,2 @@
+"""checker: claim consistency checker for news."""
+__version__ = "0.1.0"
