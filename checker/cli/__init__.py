@@ -24,7 +24,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-COMMAND_MODULES = ("corpus", "rules_cmd", "gate", "review", "evaluate", "signal_cmd")
+COMMAND_MODULES = ("corpus", "when_cmd", "rules_cmd", "gate", "review", "evaluate", "signal_cmd")
 
 
 @app.callback()
