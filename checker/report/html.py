@@ -1,0 +1,103 @@
+"""report.html: one self-contained page (inline CSS, inline SVG charts, a few lines of JS for filters).
+
+All article text goes through Jinja2 autoescape; the only markup we add around it is built here from
+escaped pieces (markupsafe), and the charts come from matplotlib, never from article text.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from ..model import CheckResult
+from .view import ClaimView, ReportView, build_view
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def marked(view: ClaimView) -> Markup:
+    parts = [Markup("<mark>{}</mark>").format(seg.text) if seg.marked else escape(seg.text)
+             for seg in view.segments]
+    return Markup("").join(parts)
+
+
+def dir_attrs(view: ClaimView) -> Markup:
+    if view.rtl:
+        return Markup('dir="rtl" lang="{}"').format(view.lang if view.lang not in ("", "und") else "ar")
+    if view.lang and view.lang != "und":
+        return Markup('dir="auto" lang="{}"').format(view.lang)
+    return Markup('dir="auto"')
+
+
+def claim_block(view: ClaimView) -> Markup:
+    return Markup('<blockquote class="claim-text" {}>{}</blockquote>').format(dir_attrs(view), marked(view))
+
+
+def slots(view: ClaimView) -> list[tuple[str, str]]:
+    c = view.claim
+    pairs = [("event", c.event), ("subject", c.subject), ("scope", c.scope), ("speaker", c.speaker),
+             ("modality", c.modality if c.modality != "assert" else None),
+             ("polarity", c.polarity if c.polarity != "positive" else None)]
+    return [(name, value) for name, value in pairs if value]
+
+
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(marked=marked, dir_attrs=dir_attrs, claim_block=claim_block, slots=slots)
+    return env
+
+
+def add_charts(view: ReportView) -> ReportView:
+    from .timeline import render_chart
+
+    for index, cluster in enumerate(view.clusters, start=1):
+        try:
+            cluster.chart_svg, cluster.chart_note = render_chart(cluster, f"chart{index}")
+        except Exception as exc:  # a chart must never cost the reader the rest of the report
+            import logging
+
+            logging.getLogger(__name__).warning("timeline chart for cluster %s failed: %s", cluster.cluster.id, exc)
+            cluster.chart_svg, cluster.chart_note = None, f"chart not drawn: {type(exc).__name__}"
+    return view
+
+
+def render_html(view: ReportView, charts: bool = True) -> str:
+    from .. import __version__
+    from .view import relative_href, source_file
+
+    if charts:
+        add_charts(view)
+    result: CheckResult = view.result
+    out_dir = view.out_dir
+    source_hrefs = {}
+    for s in view.sources:
+        target = source_file(s, result.corpus_root)
+        source_hrefs[s.id] = relative_href(target, out_dir) if out_dir is not None else str(target)
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        version=__version__,
+        result=result,
+        findings=view.findings,
+        clusters=view.clusters,
+        counts_header=view.counts_header,
+        counts_rows=view.counts_rows,
+        warnings=view.warnings,
+        kinds=view.kinds_present,
+        severities=view.severities_present,
+        sources=view.sources,
+        source_hrefs=source_hrefs,
+    )
+
+
+def html_report(result: CheckResult, out_dir: Path, charts: bool = True) -> str:
+    view = build_view(result, Path(out_dir))
+    return render_html(view, charts=charts)

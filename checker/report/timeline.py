@@ -1,0 +1,205 @@
+"""Per-cluster timeline charts: matplotlib (Agg, no pyplot state) to deterministic inline SVG.
+
+x: when each claim was asserted (its own statement date, else the source's publication date).
+y: what it claims — the deadline/interval value_from..value_to as a bar ending in a marker — or, for
+a cluster of figures without times, the number. Colour by source; a grey line joins the claimed values
+in assertion order so drift shows as a slope; the dashed diagonal "claimed = asserted" marks deadlines
+that had already passed when they were asserted (points below it).
+
+Labels are ASCII on purpose: matplotlib does not shape Arabic (letters come out isolated and
+left-to-right), so the legend names sources by id and the page around the chart carries the Arabic.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import re
+from dataclasses import dataclass
+
+from .view import ClaimView, ClusterView
+
+log = logging.getLogger(__name__)
+
+FIGSIZE = (8.0, 3.6)  # inches; fixed so the SVG is the same on every machine
+HASH_SALT = "checker"
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def parse_partial_date(value: str | None, end: bool = False) -> dt.date | None:
+    """'2011' -> 2011-01-01 (or 2011-12-31 with end=True); '2011-07' -> July; full dates as they are."""
+    if not value:
+        return None
+    m = _ISO.match(value)
+    if not m:
+        return None
+    year = int(m.group(1))
+    month = int(m.group(2)) if m.group(2) else None
+    day = int(m.group(3)) if m.group(3) else None
+    try:
+        if month is None:
+            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+        if day is None:
+            if not end:
+                return dt.date(year, month, 1)
+            following = dt.date(year + (month == 12), month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+@dataclass
+class Mark:
+    claim_id: str
+    source_id: str
+    x: dt.date
+    x_partial: bool
+    low: float | dt.date | None
+    high: float | dt.date | None
+
+
+def _date_marks(rows: list[ClaimView]) -> list[Mark]:
+    marks = []
+    for row in rows:
+        x = parse_partial_date(row.asserted)
+        if x is None:
+            continue
+        partial = bool(row.asserted) and len(row.asserted) < 10
+        for ref in row.claim.times:
+            low = parse_partial_date(ref.value_from)
+            high = parse_partial_date(ref.value_to, end=True)
+            if low is None and high is None:
+                continue
+            marks.append(Mark(row.claim.id, row.source_id, x, partial, low, high))
+    return marks
+
+
+def _number_marks(rows: list[ClaimView]) -> tuple[list[Mark], str]:
+    units = sorted({q.unit for row in rows for q in row.claim.quantities})
+    if not units:
+        return [], ""
+    # one unit per chart: the most frequent one, so troops and percentages never share an axis
+    unit = max(units, key=lambda u: sum(q.unit == u for row in rows for q in row.claim.quantities))
+    marks = []
+    for row in rows:
+        x = parse_partial_date(row.asserted)
+        if x is None:
+            continue
+        for q in row.claim.quantities:
+            if q.unit == unit:
+                marks.append(Mark(row.claim.id, row.source_id, x, len(row.asserted or "") < 10, q.value,
+                                  q.value_max if q.value_max is not None else q.value))
+    return marks, unit
+
+
+def _spread(marks: list[Mark]) -> dict[int, float]:
+    """Marks at the same x are nudged apart (in days) so none hides another."""
+    xs = [m.x for m in marks]
+    span = max(1, (max(xs) - min(xs)).days) if xs else 1
+    step = max(1.0, span * 0.012)
+    seen: dict[dt.date, int] = {}
+    offsets = {}
+    for i, m in enumerate(marks):
+        k = seen.get(m.x, 0)
+        seen[m.x] = k + 1
+        offsets[i] = ((k + 1) // 2) * step * (1 if k % 2 else -1) if k else 0.0
+    return offsets
+
+
+def _prefix_ids(svg: str, prefix: str) -> str:
+    """Several charts live in one page: their ids (clip paths, glyphs) must not collide."""
+    ids = set(re.findall(r'\bid="([^"]+)"', svg))
+    if not ids:
+        return svg
+    pattern = re.compile(r'(\bid="|#)(' + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)) + r')(?=["\)])')
+    return pattern.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
+
+
+def render_chart(cluster: ClusterView, chart_id: str) -> tuple[str | None, str]:
+    """(inline SVG or None, a note for the reader about what is and is not drawn)."""
+    marks = _date_marks(cluster.rows)
+    numeric_unit = ""
+    if not marks:
+        marks, numeric_unit = _number_marks(cluster.rows)
+    undated = sum(1 for row in cluster.rows if parse_partial_date(row.asserted) is None)
+    drawn_claims = len({m.claim_id for m in marks})
+    if len(marks) == 0:
+        return None, "No claim in this cluster has both an assertion date and a resolved time or figure."
+
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.dates as mdates
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    source_ids = sorted({m.source_id for m in marks})
+    palette = matplotlib.colormaps["tab10"].colors
+    colour = {sid: palette[i % len(palette)] for i, sid in enumerate(source_ids)}
+    offsets = _spread(marks)
+
+    with matplotlib.rc_context({"svg.hashsalt": HASH_SALT, "svg.fonttype": "path", "font.size": 9,
+                                "font.family": "DejaVu Sans"}):
+        fig = Figure(figsize=FIGSIZE, layout="constrained")
+        ax = fig.add_subplot()
+        to_num = mdates.date2num
+        xs, ys = [], []
+        for i, m in enumerate(marks):
+            x = to_num(m.x) + offsets[i]
+            c = colour[m.source_id]
+            face = "white" if m.x_partial else c  # hollow marker: only the year/month of assertion is known
+            low = to_num(m.low) if numeric_unit == "" and m.low is not None else m.low
+            high = to_num(m.high) if numeric_unit == "" and m.high is not None else m.high
+            if low is not None and high is not None and low != high:
+                ax.vlines(x, low, high, colors=[c], linewidth=5, alpha=0.35)
+                ax.plot([x], [low], marker="_", markersize=10, color=c)
+            end = high if high is not None else low
+            ax.plot([x], [end], marker="v" if high is not None else "^", markersize=8, color=c,
+                    markerfacecolor=face, linestyle="none")
+            xs.append(x)
+            ys.append(end)
+        order = sorted(range(len(xs)), key=lambda i: (xs[i], ys[i]))
+        if len(order) > 1:
+            ax.plot([xs[i] for i in order], [ys[i] for i in order], color="#888888", linewidth=0.8,
+                    linestyle="-", zorder=0)
+        ax.xaxis_date()
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        if numeric_unit:
+            ax.set_ylabel(f"claimed figure ({numeric_unit})")
+        else:
+            ax.yaxis_date()
+            ylocator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+            ax.yaxis.set_major_locator(ylocator)
+            ax.yaxis.set_major_formatter(mdates.ConciseDateFormatter(ylocator))
+            ax.axline((xs[0], xs[0]), slope=1, color="#bbbbbb", linestyle="--", linewidth=0.8, zorder=0)
+            ax.set_ylabel("claimed date / deadline")
+        ax.set_xlabel("asserted (statement or publication date)")
+        pad_x = max(5.0, (max(xs) - min(xs)) * 0.06)
+        ax.set_xlim(min(xs) - pad_x, max(xs) + pad_x)
+        all_y = [v for m in marks for v in ((m.low, m.high) if numeric_unit else
+                                            (to_num(m.low) if m.low else None, to_num(m.high) if m.high else None))
+                 if v is not None]
+        pad_y = max(1.0 if numeric_unit else 15.0, (max(all_y) - min(all_y)) * 0.08)
+        ax.set_ylim(min(all_y) - pad_y, max(all_y) + pad_y)
+        ax.grid(True, color="#eeeeee", linewidth=0.6)
+        handles = [Line2D([], [], color=colour[sid], marker="v", linestyle="none", markersize=7, label=sid)
+                   for sid in source_ids]
+        if not numeric_unit:
+            handles.append(Line2D([], [], color="#bbbbbb", linestyle="--", label="claimed = asserted"))
+        fig.legend(handles=handles, loc="outside right upper", fontsize=7, frameon=False)
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg"):]
+    svg = _prefix_ids(svg, chart_id)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="timeline of {len(marks)} claimed values" ', 1)
+    notes = []
+    if undated:
+        notes.append(f"{undated} claim(s) without a known assertion date are not drawn")
+    not_drawn = len(cluster.rows) - undated - drawn_claims
+    if not_drawn > 0:
+        notes.append(f"{not_drawn} claim(s) without a resolved {'figure' if numeric_unit else 'time'} are not drawn")
+    return svg, "; ".join(notes)

@@ -1,0 +1,32 @@
+"""Write findings.json, report.md and report.html into one folder, each atomically."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from ..io_utils import atomic_write_json, atomic_write_text
+from ..model import CheckResult
+from .findings import findings_json
+from .html import render_html
+from .markdown import render_markdown
+from .view import build_view
+
+log = logging.getLogger(__name__)
+
+FINDINGS_FILE = "findings.json"
+MARKDOWN_FILE = "report.md"
+HTML_FILE = "report.html"
+
+
+def write_reports(result: CheckResult, out_dir: Path, config=None) -> list[Path]:
+    """Returns the paths written, findings.json first. `config` is accepted for the CLI's sake; the
+    reports have no settings of their own yet."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / FINDINGS_FILE, out_dir / MARKDOWN_FILE, out_dir / HTML_FILE]
+    atomic_write_json(paths[0], findings_json(result))
+    view = build_view(result, out_dir)
+    atomic_write_text(paths[1], render_markdown(view))
+    atomic_write_text(paths[2], render_html(view))
+    log.debug("reports written to %s", out_dir)
+    return paths
