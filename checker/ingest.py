@@ -1,0 +1,818 @@
+"""Ingest: files and folders of articles -> `Source` records, boilerplate removed.
+
+Inputs are `.txt`, `.html`/`.htm` and `.jsonl` (one article per line), found recursively in sorted
+order, with an optional `sources.yaml` manifest per folder (docs/manifest.md). A bad article is a
+one-line warning and is skipped; a bad manifest or a corpus with nothing readable is fatal
+(`ManifestError`, `NothingReadableError`, exit 2).
+
+Plain-text scrapes carry page furniture (menus, trending lists, share bars, crawl stamps). A line
+classifier keeps the article: it finds the main block of sentence-like lines, keeps the headline(s)
+right above it when they share words with it, and drops navigation, lists of unrelated headlines
+and lines matched by the boilerplate lexicon (rules/lexicon/boilerplate.yaml).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import hashlib
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Literal, Sequence
+
+import yaml
+
+from .config import default_rules_dir
+from .errors import BadArticle, ManifestError, NothingReadableError
+from .model import Source
+from .textnorm import detect_language, normalize_for_matching, to_ascii_digits
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSONL_SUFFIXES = {".jsonl"}
+MANIFEST_NAME = "sources.yaml"
+MANIFEST_KEYS = {"file", "outlet", "url", "published", "language", "notes", "origin"}
+JSONL_KEYS = {"text", "html", "url", "outlet", "published", "language", "id", "notes", "origin"}
+
+
+# --------------------------------------------------------------------------------------------
+# records
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    sources: tuple[Source, ...]
+    root: Path | None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CleanedText:
+    text: str  # kept lines joined by "\n"
+    line_map: tuple[int, ...]  # 1-based line in the input of each kept line
+    kept: int
+    dropped: int  # non-blank lines dropped as boilerplate
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    file: str
+    line: int
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------
+# boilerplate lexicon and line features
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    list_start: tuple[str, ...]
+    inline: tuple[str, ...]
+    share: tuple[str, ...]
+    furniture_words: frozenset[str]
+    furniture_phrases: frozenset[str]
+    byline: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=4)
+def load_boilerplate_lexicon(path: str | None = None) -> _Lexicon:
+    from .errors import LexiconError
+
+    lex_path = Path(path) if path else default_rules_dir() / "lexicon" / "boilerplate.yaml"
+    try:
+        data = yaml.safe_load(lex_path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise LexiconError("boilerplate lexicon not found", path=str(lex_path),
+                           hint="restore rules/lexicon/boilerplate.yaml from the repository") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise LexiconError(f"not valid YAML ({getattr(exc, 'problem', exc)})", path=str(lex_path),
+                           line=mark.line + 1 if mark else None) from None
+    known = {"list_start", "inline", "share", "furniture", "byline"}
+    if not isinstance(data, dict) or set(data) - known:
+        raise LexiconError(f"expected the keys {sorted(known)}", path=str(lex_path))
+
+    def norm_list(key: str) -> tuple[str, ...]:
+        values = data.get(key) or []
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise LexiconError(f"'{key}' must be a list of strings", path=str(lex_path))
+        return tuple(normalize_for_matching(v) for v in values)
+
+    furniture = norm_list("furniture")
+    return _Lexicon(
+        list_start=norm_list("list_start"),
+        inline=norm_list("inline"),
+        share=norm_list("share"),
+        furniture_words=frozenset(w for p in furniture for w in p.split()),
+        furniture_phrases=frozenset(furniture),
+        byline=norm_list("byline"),
+    )
+
+
+_BULLET = re.compile(r"^[\s\u00a0]*[•·▪►◄◆■□●○\-–—*»›]+[\s\u00a0]*")
+_SENTENCE_END = re.compile(r"[.!?؟…。]+[\"'”’»)\]]*$|[\"'”’»)\]]+[.!?؟…]+$")
+_COMMA = re.compile(r"[,،]")
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
+_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و")
+_STOPWORDS = frozenset(normalize_for_matching(w) for w in (
+    "في من على إلى عن مع أن إن التي الذي الذين هذا هذه ذلك تلك كان كانت قد لم لن ما بين بعد قبل عند "
+    "حتى خلال أو ثم كما لا هو هي هم the and for that with from this was were are has have had will "
+    "would been into its their his her not but about after before over").split())
+
+
+def _content_tokens(norm: str) -> set[str]:
+    """Rough stems (Arabic clitics off) of the meaningful words, for word overlap between lines."""
+    out = set()
+    for w in _WORD.findall(norm):
+        if w in _STOPWORDS or w.isdigit():
+            continue
+        for p in _PREFIXES:
+            if w.startswith(p) and len(w) - len(p) >= 3:
+                w = w[len(p):]
+                break
+        if len(w) >= 3:
+            out.add(w)
+    return out
+
+
+@dataclass
+class _Line:
+    number: int  # 1-based in the input
+    raw: str
+    text: str  # stripped of bullets, spaces and trailing separators
+    norm: str
+    words: int
+    bullet: bool
+    ends_sentence: bool
+    comma: bool
+    kind: str = ""  # lexicon class or structural class that fired
+    keep: bool = False
+
+
+def _line_features(number: int, raw: str, lex: _Lexicon) -> _Line:
+    bullet_match = _BULLET.match(raw)
+    bullet = bool(bullet_match and bullet_match.group().strip(" \t\u00a0-–—"))  # a dash alone is not a bullet
+    text = raw[bullet_match.end():] if bullet_match else raw
+    text = text.strip(" \t\u00a0\u200f\u200e|")
+    norm = normalize_for_matching(text)
+    words = len(_WORD.findall(norm))
+    line = _Line(number, raw, text, norm, words, bullet, bool(_SENTENCE_END.search(text)), bool(_COMMA.search(text)))
+    line.kind = _lexicon_kind(line, lex)
+    return line
+
+
+def _has_phrase(norm: str, phrase: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", norm) is not None
+
+
+def _lexicon_kind(line: _Line, lex: _Lexicon) -> str:
+    norm, words = line.norm, line.words
+    if not norm:
+        return "blank"
+    if words <= 6 and not line.ends_sentence and any(_has_phrase(norm, p) for p in lex.list_start):
+        return "list_start"
+    if words <= 20 and any(norm.startswith(p) for p in lex.inline):
+        return "inline"
+    if words <= 4 and any(_has_phrase(norm, p) for p in lex.share):
+        return "share"
+    tokens = _WORD.findall(norm)
+    if norm in lex.furniture_phrases or (
+        words <= 5 and tokens and sum(t in lex.furniture_words for t in tokens) * 2 >= len(tokens)
+    ):
+        return "furniture"
+    if words <= 5 and not line.ends_sentence and any(norm.startswith(p + " ") for p in lex.byline):
+        return "byline"
+    if "|" in line.text:
+        segments = [s for s in line.text.split("|") if s.strip()]
+        if len(segments) >= 2 and all(len(_WORD.findall(s)) <= 4 for s in segments):
+            return "navigation"
+    if _is_date_stamp(line.text):
+        return "date_stamp"
+    return ""
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_DATELINE_HEAD = re.compile(
+    r"^\s*(?:(?P<latin>[A-Z][A-Z.'’\- ]{1,30}?)\s*,|(?P<arabic>[\u0600-\u06FF][\u0600-\u06FF ]{1,30}?)\s+[-–—]|"
+    r"(?P<arabic_comma>[\u0600-\u06FF][\u0600-\u06FF ]{1,30}?)\s*[،,])\s*"
+)
+
+
+def _is_date_stamp(text: str) -> bool:
+    """A short line that is only a date (weekday, day, month, year, clock): a crawl or page stamp,
+    unless it is a dateline ("PARIS, 17 February 2022 —", "طرابلس - 10 أيلول 2021")."""
+    ascii_text = to_ascii_digits(text)
+    if not _YEAR.search(ascii_text) or _dateline_match(text):
+        return False
+    words = _WORD.findall(ascii_text)
+    letters = [w for w in words if not w.isdigit()]
+    return len(words) <= 7 and len(letters) <= 3 and any(w.isdigit() and len(w) <= 2 for w in words)
+
+
+def _dateline_match(text: str) -> re.Match[str] | None:
+    """The place prefix of a dateline, when the line has that shape and a year soon after it."""
+    m = _DATELINE_HEAD.match(text)
+    if not m:
+        return None
+    rest = to_ascii_digits(text[m.end():m.end() + 40])
+    if not re.match(r"^\(?\s*\d{1,2}\b", rest) or not _YEAR.search(rest):
+        return None
+    place = (m.group("latin") or m.group("arabic") or m.group("arabic_comma") or "").strip()
+    if m.group("arabic_comma") and len(place.split()) > 2:
+        return None
+    if len(place.split()) > 3:
+        return None
+    return m
+
+
+# --------------------------------------------------------------------------------------------
+# line classifier
+
+
+def _is_content(line: _Line) -> bool:
+    """A sentence-like paragraph line: long enough, and ends like a sentence or is comma-chained."""
+    if line.kind:
+        return False
+    return line.words >= 8 and (line.ends_sentence or (line.comma and line.words >= 12))
+
+
+def _overlap(line: _Line, body_tokens: set[str]) -> float:
+    tokens = _content_tokens(line.norm)
+    if not tokens:
+        return 0.0
+    return len(tokens & body_tokens) / len(tokens)
+
+
+def classify_lines(lines: Sequence[str], lex: _Lexicon | None = None) -> list[_Line]:
+    """Mark each input line keep/drop. Works on structure (length, punctuation, position relative to
+    the main block, duplication, word overlap with the article), not on site-specific strings."""
+    lex = lex or load_boilerplate_lexicon()
+    info = [_line_features(i + 1, raw, lex) for i, raw in enumerate(lines)]
+    nonblank = [ln for ln in info if ln.kind != "blank"]
+    if not nonblank:
+        return info
+    content_idx = [i for i, ln in enumerate(nonblank) if _is_content(ln)]
+    if not content_idx:
+        # no paragraph at all (a headline-only article, a one-line jsonl text): keep what is not furniture
+        for ln in nonblank:
+            ln.keep = ln.kind in ("", "byline") or ln.kind == "date_stamp" and len(nonblank) == 1
+        if not any(ln.keep for ln in nonblank):
+            for ln in nonblank:
+                ln.keep = True
+        return info
+
+    body_start = content_idx[0]
+    body_end = _body_end(nonblank, body_start)
+    body_tokens: set[str] = set()
+    for ln in nonblank[body_start:body_end + 1]:
+        if _is_content(ln):
+            body_tokens |= _content_tokens(ln.norm)
+    list_items = {ln.norm for ln in nonblank if ln.bullet and not ln.kind}
+
+    def headline_like(ln: _Line) -> bool:
+        return (not ln.kind and not ln.bullet and ln.words >= 4 and ln.norm not in list_items)
+
+    # header: only headlines just above the article that share its words, and a dateline
+    header_kept = 0
+    for ln in reversed(nonblank[:body_start]):
+        if _dateline_match(ln.text):
+            ln.keep, ln.kind = True, "dateline"
+        elif headline_like(ln) and header_kept < 3 and _overlap(ln, body_tokens) >= 0.25:
+            ln.keep = True
+            header_kept += 1
+        elif not ln.kind:
+            ln.kind = "header"
+    # body: everything but furniture
+    for ln in nonblank[body_start:body_end + 1]:
+        if _dateline_match(ln.text) and not ln.kind:
+            ln.kind = "dateline"
+        ln.keep = ln.kind in ("", "dateline") and (ln.words >= 2 or ln.ends_sentence)
+        if not ln.keep and not ln.kind:
+            ln.kind = "fragment"
+    # tail: a closing line that belongs to the article; lists of other headlines do not
+    in_list = False
+    for ln in nonblank[body_end + 1:]:
+        if ln.kind == "list_start":
+            in_list = True
+        if ln.kind:
+            continue
+        belongs = (ln.ends_sentence and ln.words >= 4) or (ln.words >= 3 and _overlap(ln, body_tokens) >= 0.5)
+        ln.keep = belongs and not in_list
+        if not ln.keep:
+            ln.kind = "after_article"
+    # a repeated line (title printed twice) is kept once
+    seen: set[str] = set()
+    for ln in nonblank:
+        if not ln.keep:
+            continue
+        if ln.norm in seen:
+            ln.keep, ln.kind = False, "repeat"
+        seen.add(ln.norm)
+    return info
+
+
+def _body_end(nonblank: list[_Line], body_start: int) -> int:
+    """Last line of the main block: the last paragraph before a list starts, unless the article
+    resumes after the list (two sentence-like paragraphs in a row)."""
+    end = body_start
+    in_list = False
+    run = 0
+    for i in range(body_start, len(nonblank)):
+        ln = nonblank[i]
+        if ln.kind == "list_start":
+            in_list, run = True, 0
+            continue
+        if _is_content(ln) and (not in_list or ln.ends_sentence):
+            if in_list:
+                run += 1
+                if run >= 2:
+                    in_list, end = False, i
+            else:
+                end = i
+        elif in_list:
+            run = 0
+    return end
+
+
+def clean_text(raw: str, fmt: Literal["txt", "html"] = "txt") -> CleanedText:
+    """Drop boilerplate lines. For HTML, the main text is extracted first (trafilatura)."""
+    if fmt == "html":
+        raw = extract_html_text(raw)
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    info = classify_lines(lines)
+    kept = [ln for ln in info if ln.keep]
+    dropped = sum(1 for ln in info if not ln.keep and ln.kind != "blank")
+    return CleanedText(
+        text="\n".join(ln.text for ln in kept),
+        line_map=tuple(ln.number for ln in kept),
+        kept=len(kept),
+        dropped=dropped,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# HTML
+
+
+def extract_html_text(html: str) -> str:
+    """Main text of a page with trafilatura (no network; comments and tables off)."""
+    import trafilatura
+
+    try:
+        text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True,
+                                   deduplicate=False, with_metadata=False)
+    except Exception as exc:  # lxml raises several types on broken markup
+        raise ValueError(f"HTML could not be parsed ({type(exc).__name__})") from None
+    if not text or not text.strip():
+        raise ValueError("no article text found in the HTML")
+    return text
+
+
+def html_metadata(html: str) -> dict[str, str | None]:
+    """Publication date (htmldate, metadata only), site name and canonical url from a page."""
+    out: dict[str, str | None] = {"published": None, "outlet": None, "url": None, "title": None}
+    try:
+        from htmldate import find_date
+
+        out["published"] = find_date(html, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+    except Exception:  # htmldate raises on odd markup; a missing date is handled later
+        out["published"] = None
+    try:
+        from trafilatura import extract_metadata
+
+        meta = extract_metadata(html)
+        if meta is not None:
+            out["outlet"] = meta.sitename or None
+            out["url"] = meta.url or None
+            out["title"] = meta.title or None
+    except Exception:
+        pass
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# publication date
+
+
+def _find_times(text: str) -> list[Any]:
+    try:
+        from .timex import find_times
+    except ImportError:  # the time module is not built yet: no dates from text
+        return []
+    try:
+        return list(find_times(text, anchor=None))
+    except Exception as exc:  # a time-parser bug must not lose the article
+        log.debug("find_times failed: %s", exc)
+        return []
+
+
+def _absolute(t: Any) -> bool:
+    """A time expression that names its own year (no anchor needed)."""
+    return bool(_YEAR.search(to_ascii_digits(t.text)))
+
+
+_STATEMENT_TODAY = re.compile(r"(?:اليوم|today|this morning|صباح|مساء)\s*[\w\u0600-\u06FF]*\s*[(\[（]?\s*$", re.I)
+
+
+def find_publication_date(text: str, html: str | None = None) -> tuple[str | None, str, float]:
+    """(published, how, confidence): page metadata, else the article's dateline, else a statement
+    dated "today (…)" in the opening, else an estimate from the latest absolute date it mentions,
+    else unknown. `text` is the cleaned article text: crawl stamps and trending lists are gone."""
+    if html is not None:
+        published = html_metadata(html).get("published")
+        if published:
+            return published, "metadata", 0.9
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    for line in lines[:6]:
+        head = _dateline_match(line)
+        if not head:
+            continue
+        for t in _find_times(line[:head.end() + 60]):
+            if t.start >= head.end() - 1 and t.start <= head.end() + 3 and t.granularity == "day" and t.value_from:
+                return t.value_from, "dateline", 0.9
+    opening = text[:1500]
+    for t in _find_times(opening):
+        if t.granularity == "day" and t.value_from and _absolute(t) and _STATEMENT_TODAY.search(opening[max(0, t.start - 30):t.start]):
+            return t.value_from, "dateline", 0.75
+    latest: str | None = None
+    for t in _find_times(text):
+        if t.granularity in ("day", "month") and _absolute(t) and t.value_from:
+            if latest is None or t.value_from > latest:
+                latest = t.value_from
+    if latest:
+        return latest[:4], "inferred", 0.3
+    return None, "unknown", 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# origin (the outlet a re-publication quotes)
+
+_ORIGIN_PATTERNS = (
+    re.compile(r"^\s*[^\n]{2,40}?[-–—]\s*(?P<name>[^\n/\-–—]{2,30}?)\s*/\s*$"),  # "عشتارتيفي كوم- رووداو/"
+    re.compile(r"\((?:quoting|via|source:)\s+(?P<name>[^)]{2,40})\)", re.I),
+    re.compile(r"(?:نقلا|نقلاً) عن (?P<name>[^\s،,.]+(?: [^\s،,.]+)?)"),
+    re.compile(r"^\s*[^\n]{2,40}?\s[-–—]\s(?P<name>[^\n]{2,30}?)\s*$"),  # "القاهرة الإخبارية - وكالات"
+)
+_AGENCIES_GENERIC = {normalize_for_matching(w) for w in ("وكالات", "agencies", "wires", "مواقع", "متابعات")}
+_KNOWN_ORIGINS = {
+    normalize_for_matching(k): v
+    for k, v in {
+        "رووداو": "Rudaw", "روداو": "Rudaw", "رويترز": "Reuters", "فرانس برس": "AFP", "أ ف ب": "AFP",
+        "أسوشيتد برس": "AP", "الأناضول": "Anadolu", "سكاي نيوز": "Sky News", "الجزيرة": "Al Jazeera",
+        "بي بي سي": "BBC", "شفق نيوز": "Shafaq News", "واع": "INA", "سبوتنيك": "Sputnik",
+    }.items()
+}
+
+
+def find_origin(raw_lines: Sequence[str]) -> str | None:
+    """The outlet this article re-publishes, when its first lines or its opening say so."""
+    for line in [ln for ln in raw_lines if ln.strip()][:4]:
+        line = line.strip()
+        for pattern in _ORIGIN_PATTERNS:
+            m = pattern.search(line)
+            if not m:
+                continue
+            name = m.group("name").strip(" /-–—:")
+            key = normalize_for_matching(name)
+            if key in _AGENCIES_GENERIC or not name:
+                return None
+            if pattern is _ORIGIN_PATTERNS[-1] and key not in _KNOWN_ORIGINS:
+                continue  # "city - something": only a known outlet makes it a credit line
+            return _KNOWN_ORIGINS.get(key, name)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# reading files
+
+
+def _decode(data: bytes, path: str) -> tuple[str, str | None]:
+    """Text and an optional warning. UTF-8 (with or without BOM), else Windows-1256 Arabic."""
+    if not data.strip():
+        raise BadArticle(path, "empty file — remove it or add the article text")
+    if b"\x00" in data[:8192]:
+        raise BadArticle(path, "binary file (NUL bytes), not text — export the article as .txt, .html or .jsonl")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("cp1256", errors="replace")
+    letters = [c for c in text if not c.isspace()]
+    readable = sum(1 for c in letters if "\u0600" <= c <= "\u06ff" or c.isascii() and c.isprintable())
+    if letters and readable / len(letters) >= 0.85 and detect_language(text) == "ar":
+        return text, f"{path}: not UTF-8, read as Windows-1256 Arabic — re-save it as UTF-8 to be sure"
+    raise BadArticle(path, "not UTF-8 text (nor Windows-1256 Arabic) — re-save it as UTF-8")
+
+
+def _validate_published(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    s = str(value).strip()
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", s)
+    if not m:
+        raise ValueError(f"published '{s}' is not YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = m.groups()
+    if month and not 1 <= int(month) <= 12:
+        raise ValueError(f"published '{s}' has no month {month}")
+    if day:
+        try:
+            _dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValueError(f"published '{s}' is not a calendar date") from None
+    return s
+
+
+def load_manifest(path: Path) -> dict[str, ManifestEntry]:
+    """Entries of a `sources.yaml`, keyed by file name relative to its folder. Strict: unknown keys,
+    bad dates and malformed YAML are fatal, with the line."""
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"cannot read the manifest ({exc})", path=where, hint="save it as UTF-8") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ManifestError(f"not valid YAML ({getattr(exc, 'problem', None) or exc})", path=where,
+                            line=mark.line + 1 if mark else None,
+                            hint="see docs/manifest.md for the format") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or set(data) - {"sources", "defaults"}:
+        raise ManifestError("expected a mapping with 'sources:' (and optional 'defaults:')", path=where, line=1,
+                            hint="see docs/manifest.md for the format")
+    nodes = {k.value: v for k, v in root.value} if isinstance(root, yaml.MappingNode) else {}
+    defaults = data.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise ManifestError("'defaults' must be a mapping", path=where, line=nodes["defaults"].start_mark.line + 1)
+    bad = set(defaults) - (MANIFEST_KEYS - {"file"})
+    if bad:
+        raise ManifestError(f"unknown key '{sorted(bad)[0]}' in defaults", path=where,
+                            line=nodes["defaults"].start_mark.line + 1,
+                            hint=f"allowed: {', '.join(sorted(MANIFEST_KEYS - {'file'}))}")
+    entries_data = data.get("sources") or []
+    if not isinstance(entries_data, list):
+        raise ManifestError("'sources' must be a list of entries", path=where,
+                            line=nodes["sources"].start_mark.line + 1, hint="each entry starts with '- file: NAME'")
+    entry_nodes = nodes["sources"].value if "sources" in nodes and isinstance(nodes["sources"], yaml.SequenceNode) else []
+    entries: dict[str, ManifestEntry] = {}
+    for i, item in enumerate(entries_data):
+        line = entry_nodes[i].start_mark.line + 1 if i < len(entry_nodes) else None
+        if not isinstance(item, dict):
+            raise ManifestError("an entry must be a mapping with 'file:'", path=where, line=line)
+        unknown = set(item) - MANIFEST_KEYS
+        if unknown:
+            raise ManifestError(f"unknown key '{sorted(unknown)[0]}'", path=where, line=line,
+                                hint=f"allowed: {', '.join(sorted(MANIFEST_KEYS))}")
+        name = item.get("file")
+        if not isinstance(name, str) or not name.strip():
+            raise ManifestError("entry without 'file:'", path=where, line=line,
+                                hint="name the article file, relative to the manifest's folder")
+        merged = {**defaults, **{k: v for k, v in item.items() if k != "file"}}
+        try:
+            merged["published"] = _validate_published(merged.get("published"))
+        except ValueError as exc:
+            raise ManifestError(str(exc), path=where, line=line,
+                                hint="write it as \"2021\", \"2021-07\" or \"2021-07-15\"") from None
+        for key in ("outlet", "url", "language", "notes", "origin"):
+            value = merged.get(key)
+            if value is not None and not isinstance(value, str):
+                raise ManifestError(f"'{key}' must be text", path=where, line=line)
+        if name in entries:
+            raise ManifestError(f"'{name}' is listed twice", path=where, line=line, hint="keep one entry per file")
+        if not (path.parent / name).is_file():
+            raise ManifestError(f"entry '{name}' names a file that does not exist", path=where, line=line,
+                                hint=f"fix the name or remove the entry (looked in {path.parent})")
+        entries[name] = ManifestEntry(file=name, line=line or 0, fields=merged)
+    return entries
+
+
+def _discover(paths: Sequence[str | Path]) -> tuple[list[Path], Path | None, list[str]]:
+    files: list[Path] = []
+    warnings: list[str] = []
+    folders: list[Path] = []
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            folders.append(p)
+            for dirpath, dirnames, filenames in os.walk(p):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+                for name in sorted(filenames):
+                    if name.startswith("."):
+                        continue
+                    files.append(Path(dirpath) / name)
+        elif p.is_file():
+            folders.append(p.parent)
+            files.append(p)
+        else:
+            raise NothingReadableError("no such file or folder", path=str(p), hint="check the path")
+    root: Path | None = None
+    if folders:
+        try:
+            root = Path(os.path.commonpath([str(f.resolve()) for f in folders]))
+        except ValueError:
+            root = None
+        if len(paths) == 1 and Path(paths[0]).is_dir():
+            root = Path(paths[0])
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, root, warnings
+
+
+def _source_ids(files: list[Path], root: Path | None) -> dict[Path, str]:
+    stems: dict[str, int] = {}
+    for f in files:
+        stems[f.stem] = stems.get(f.stem, 0) + 1
+    ids = {}
+    for f in files:
+        if stems[f.stem] == 1 or root is None:
+            ids[f] = f.stem
+        else:
+            try:
+                rel = f.resolve().relative_to(root.resolve())
+            except ValueError:
+                rel = f
+            ids[f] = rel.with_suffix("").as_posix()
+    return ids
+
+
+def _hash(data: bytes, entry: dict[str, Any] | None) -> str:
+    h = hashlib.sha256(data)
+    h.update(json.dumps(entry or {}, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+    return h.hexdigest()
+
+
+def _build_source(
+    source_id: str,
+    display_path: str,
+    raw_bytes: bytes,
+    text: str,
+    fmt: str,
+    meta: dict[str, Any],
+    warnings: list[str],
+) -> Source:
+    """One article from its decoded text (or HTML) and whatever the manifest / jsonl line says."""
+    html = text if fmt == "html" else None
+    try:
+        cleaned = clean_text(text, "html" if html is not None else "txt")
+    except ValueError as exc:
+        raise BadArticle(display_path, f"{exc} — save the article text as .txt or check the page") from None
+    if not cleaned.text.strip():
+        raise BadArticle(display_path, "no article text left after removing page furniture — check the file")
+    page = html_metadata(html) if html is not None else {}
+    published = meta.get("published")
+    how, confidence = "manifest", 1.0
+    if published is None:
+        if html is not None and page.get("published"):
+            published, how, confidence = page["published"], "metadata", 0.9
+        else:
+            published, how, confidence = find_publication_date(cleaned.text)
+        if published is None:
+            warnings.append(f"{display_path}: no publication date found — add it to the manifest (docs/manifest.md)")
+        elif how == "inferred":
+            warnings.append(f"{display_path}: publication date inferred as {published} from the dates it mentions "
+                            "— confirm it in the manifest")
+    raw_lines = (extract_html_text(html) if html is not None else text).split("\n")
+    origin = meta.get("origin") or find_origin(raw_lines)
+    return Source(
+        id=source_id,
+        path=display_path,
+        text=cleaned.text,
+        language=meta.get("language") or detect_language(cleaned.text),
+        outlet=meta.get("outlet") or page.get("outlet"),
+        url=meta.get("url") or page.get("url"),
+        published=published,
+        published_how=how if published else "unknown",
+        published_confidence=confidence if published else 0.0,
+        content_hash=_hash(raw_bytes, meta),
+        line_map=cleaned.line_map,
+        lines_kept=cleaned.kept,
+        lines_dropped=cleaned.dropped,
+        notes=meta.get("notes"),
+        origin=origin,
+    )
+
+
+def _read_jsonl(path: Path, display: str, data: bytes, base_id: str, meta: dict[str, Any],
+                warnings: list[str], taken_ids: set[str]) -> list[Source]:
+    text, note = _decode(data, display)
+    if note:
+        warnings.append(note)
+    out = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{display}:{number}"
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise ValueError("not a JSON object")
+            unknown = set(record) - JSONL_KEYS
+            if unknown:
+                raise ValueError(f"unknown field '{sorted(unknown)[0]}' (allowed: {', '.join(sorted(JSONL_KEYS))})")
+            body, fmt = (record.get("text"), "txt") if record.get("text") else (record.get("html"), "html")
+            if not isinstance(body, str) or not body.strip():
+                raise ValueError("no 'text' or 'html'")
+            line_meta = {**meta, **{k: v for k, v in record.items() if k in MANIFEST_KEYS and v is not None}}
+            line_meta["published"] = _validate_published(line_meta.get("published"))
+            sid = str(record.get("id") or f"{base_id}-{number}")
+            if sid in taken_ids:
+                warnings.append(f"{where}: id '{sid}' already used — using '{base_id}-{number}'")
+                sid = f"{base_id}-{number}"
+            out.append(_build_source(sid, where, line.encode("utf-8"), body, fmt, line_meta, warnings))
+            taken_ids.add(sid)
+        except (ValueError, TypeError) as exc:
+            msg = f"{where}: bad line ({exc}) — fix the JSON object on that line"
+            log.warning(msg)
+            warnings.append(msg)
+        except BadArticle as exc:
+            msg = f"{exc.path}: {exc.reason}"
+            log.warning(msg)
+            warnings.append(msg)
+    return out
+
+
+def ingest(paths: Sequence[str | Path], *, use_manifest: bool = True) -> IngestResult:
+    """Read every article under `paths` into `Source` records (sorted, ids unique)."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    files, root, warnings = _discover(paths)
+    manifests: dict[Path, dict[str, ManifestEntry]] = {}
+    article_files: list[Path] = []
+    for f in files:
+        if f.name == MANIFEST_NAME:
+            continue
+        suffix = f.suffix.lower()
+        if suffix in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES:
+            article_files.append(f)
+        elif suffix not in (".yaml", ".yml") or f.name != MANIFEST_NAME:
+            msg = f"{f}: not an article file ({suffix or 'no suffix'}) — skipped; use .txt, .html or .jsonl"
+            log.warning(msg)
+            warnings.append(msg)
+    if use_manifest:
+        for folder in sorted({f.parent for f in files} | {f.parent for f in article_files}):
+            manifest = folder / MANIFEST_NAME
+            if manifest.is_file():
+                manifests[folder] = load_manifest(manifest)
+    ids = _source_ids(article_files, root)
+    sources: list[Source] = []
+    taken: set[str] = set()
+    for f in article_files:
+        display = str(f)
+        entry = manifests.get(f.parent, {}).get(f.name)
+        meta = dict(entry.fields) if entry else {}
+        try:
+            data = f.read_bytes()
+        except OSError as exc:
+            msg = f"{display}: cannot read ({exc.strerror}) — check the file's permissions"
+            log.warning(msg)
+            warnings.append(msg)
+            continue
+        try:
+            if f.suffix.lower() in JSONL_SUFFIXES:
+                sources.extend(_read_jsonl(f, display, data, ids[f], meta, warnings, taken))
+                continue
+            text, note = _decode(data, display)
+            if note:
+                log.warning(note)
+                warnings.append(note)
+            fmt = "html" if f.suffix.lower() in HTML_SUFFIXES else "txt"
+            source = _build_source(ids[f], display, data, text, fmt, meta, warnings)
+        except BadArticle as exc:
+            msg = f"{exc.path}: {exc.reason}"
+            log.warning(msg)
+            warnings.append(msg)
+            continue
+        sources.append(source)
+        taken.add(source.id)
+    if not sources:
+        where = ", ".join(str(p) for p in paths)
+        raise NothingReadableError("no readable article", path=where,
+                                   hint="give .txt, .html or .jsonl files with text (see the warnings above)")
+    for w in warnings:
+        if "no publication date" in w or "inferred" in w:
+            log.warning(w)
+    return IngestResult(sources=tuple(sources), root=root, warnings=tuple(warnings))
+
+
+def iter_lines_debug(raw: str) -> Iterable[tuple[int, bool, str, str]]:
+    """(line number, kept, class, text) for every line: what `checker sources --lines` could show."""
+    for ln in classify_lines(raw.replace("\r\n", "\n").split("\n")):
+        yield ln.number, ln.keep, ln.kind or ("content" if ln.keep else ""), ln.raw

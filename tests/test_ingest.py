@@ -1,0 +1,252 @@
+"""Ingest: which lines of each seed survive, manifest handling, bad input, publication dates."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from checker.errors import ManifestError, NothingReadableError
+from checker.ingest import clean_text, find_origin, ingest, load_manifest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+DATA = Path(__file__).resolve().parent / "data" / "ingest"
+
+
+def seed(prefix: str) -> Path:
+    return next(SEEDS.glob(f"{prefix}_*.txt"))
+
+
+def kept_lines(prefix: str) -> list[str]:
+    return clean_text(seed(prefix).read_text(encoding="utf-8")).text.split("\n")
+
+
+def kept_numbers(prefix: str) -> tuple[int, ...]:
+    return clean_text(seed(prefix).read_text(encoding="utf-8")).line_map
+
+
+def any_line_has(lines: list[str], fragment: str) -> bool:
+    return any(fragment in line for line in lines)
+
+
+# ---------------------------------------------------------------- boilerplate, per seed
+
+
+def test_seed_000_drops_crawl_stamp_logo_top_and_repeated_title():
+    lines = kept_lines("000")
+    assert not any_line_has(lines, "February 2026")
+    assert "logo" not in lines and "Top" not in lines
+    title = "طالباني يبحث مع جيفري الدعم الاميركي للقوات المسلحة العراقية"
+    assert lines.count(title) == 1  # printed twice on the page, kept once
+    # every paragraph of the article stays: lines 4, 7, 9, ..., 23 of the file
+    assert kept_numbers("000") == (4, 7, 9, 11, 13, 15, 17, 19, 21, 23)
+
+
+def test_seed_001_keeps_article_drops_trending_list():
+    lines = kept_lines("001")
+    assert any_line_has(lines, "كشف قائد القيادة المركزية الأمريكية، الجنرال كينيث ماكنزي")
+    assert any_line_has(lines, "أعتقد أننا لن نغادر قريبا")
+    assert any_line_has(lines, "وكان ترامب قد أمر بسحب القوات")
+    for trending in ("منتخب مصر", "عروس المنوفية", "بوشكاش", "16 ديسمبر 2025", "الطقس غدا",
+                     "الأكثر قراءة", "Trending", "Google News", "لا يفوتك", "Applcation", "كتب أحمد جمعة"):
+        assert not any_line_has(lines, trending), trending
+    numbers = kept_numbers("001")
+    assert numbers[0] == 1 and max(numbers) == 63  # from the title to the Trump paragraph, nothing after
+    assert 4 not in numbers  # the repeated title
+
+
+def test_seed_002_drops_menu_unrelated_headlines_and_comments():
+    lines = kept_lines("002")
+    assert any_line_has(lines, "فؤاد حسين") and any_line_has(lines, "مايك بومبيو")
+    assert any_line_has(lines, "وأقر الوفدان الأمريكي والعراقي")
+    for menu in ("اشتباكات حلب", "واشنطن تعتقل مادورو", "جنوب اليمن", "كأس أمم إفريقيا", "مباشر",
+                 "أين يمكنك متابعتنا", "Stories", "34 خبر", "التعليقات", "مارينيرا", "زيلينسكي", "الشخصية القيادية"):
+        assert not any_line_has(lines, menu), menu
+    title = "العراق والولايات المتحدة يؤكدان التزامهما بعلاقات ثنائية قوية ومثمرة"
+    assert lines[0] == title and lines.count(title) == 1
+
+
+def test_seed_003_drops_share_bar_and_site_name():
+    lines = kept_lines("003")
+    assert lines[0] == "أمريكا والعراق يؤكدان التزامهما بالتعاون الأمني والعسكري"
+    for furniture in ("الموقع الرسمي", "مشاركة :", "post-title"):
+        assert not any_line_has(lines, furniture), furniture
+    assert any_line_has(lines, "ثابت العباسي") and any_line_has(lines, "يشار إلى أن العراق")
+
+
+def test_seed_004_keeps_every_paragraph():
+    numbers = kept_numbers("004")
+    assert numbers == (2, 3, 4)
+
+
+@pytest.mark.parametrize("name, dropped", [
+    ("m1_france_mali_announce.txt", "Related: Markets"),
+    ("m2_mali_restated_ar.txt", "اقرأ أيضا"),
+    ("u2_minusma_stay_ar.txt", "الأكثر قراءة"),
+])
+def test_devstory_teasers_dropped_paragraphs_kept(name, dropped):
+    raw = (DATA / name).read_text(encoding="utf-8")
+    cleaned = clean_text(raw)
+    assert dropped not in cleaned.text
+    paragraphs = [ln for ln in raw.split("\n") if ln.rstrip().endswith(".")]
+    for p in paragraphs:
+        assert p.strip() in cleaned.text
+    if name.startswith("u2"):
+        assert "منتخب مالي" not in cleaned.text  # the headline under "most read"
+
+
+def test_headline_only_text_is_kept():
+    # a one-line jsonl article (a headline) has no paragraph: it must not be emptied
+    cleaned = clean_text("الجيش الأمريكي ينسحب من العراق نهاية العام")
+    assert cleaned.text == "الجيش الأمريكي ينسحب من العراق نهاية العام" and cleaned.kept == 1
+
+
+def test_line_map_points_at_original_lines():
+    raw = seed("002").read_text(encoding="utf-8").split("\n")
+    cleaned = clean_text("\n".join(raw))
+    for kept, number in zip(cleaned.text.split("\n"), cleaned.line_map):
+        assert kept in raw[number - 1]
+
+
+# ---------------------------------------------------------------- manifest and sources
+
+
+def test_seeds_with_manifest():
+    result = ingest([SEEDS])
+    by_id = {s.id: s for s in result.sources}
+    assert len(by_id) == 5 and result.root == SEEDS
+    s0 = by_id["000_09922462f1c2237b"]
+    assert s0.outlet.startswith("AKnews") and s0.published == "2011" and s0.published_how == "manifest"
+    assert s0.language == "ar" and s0.lines_dropped == 4 and s0.lines_kept == 10
+    assert by_id["002_6548ff7d16ce7baf"].published == "2020-08"
+    assert by_id["004_5ef256accc8a372d"].origin == "Rudaw"
+    assert all(len(s.content_hash) == 64 for s in by_id.values())
+    assert all(s.line_of(0) == s.line_map[0] for s in by_id.values())
+
+
+def test_single_file_uses_its_folder_manifest():
+    result = ingest([seed("001")])
+    assert [s.outlet for s in result.sources] == ["Youm7"]
+
+
+def copy_seeds(tmp_path: Path, manifest: str | None) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for f in SEEDS.glob("*.txt"):
+        shutil.copy(f, corpus / f.name)
+    if manifest is not None:
+        (corpus / "sources.yaml").write_text(manifest, encoding="utf-8")
+    return corpus
+
+
+def test_manifest_unknown_key_names_line(tmp_path):
+    corpus = copy_seeds(tmp_path, "sources:\n  - file: 000_09922462f1c2237b.txt\n    outlett: AKnews\n")
+    with pytest.raises(ManifestError) as err:
+        ingest([corpus])
+    assert err.value.line == 2 and "outlett" in err.value.message
+    assert "sources.yaml" in err.value.one_line()
+
+
+def test_manifest_bad_date(tmp_path):
+    corpus = copy_seeds(tmp_path, 'sources:\n  - file: 000_09922462f1c2237b.txt\n    published: "2011-13"\n')
+    with pytest.raises(ManifestError, match="month"):
+        ingest([corpus])
+
+
+def test_manifest_malformed_yaml(tmp_path):
+    corpus = copy_seeds(tmp_path, "sources:\n  - file: [unclosed\n")
+    with pytest.raises(ManifestError) as err:
+        ingest([corpus])
+    assert err.value.line is not None and err.value.exit_code == 2
+
+
+def test_manifest_entry_for_missing_file(tmp_path):
+    corpus = copy_seeds(tmp_path, "sources:\n  - file: 999_missing.txt\n    outlet: X\n")
+    with pytest.raises(ManifestError) as err:
+        load_manifest(corpus / "sources.yaml")
+    assert "999_missing.txt" in err.value.message and "remove the entry" in err.value.hint
+
+
+def test_no_manifest_flag_ignores_it():
+    result = ingest([SEEDS], use_manifest=False)
+    assert all(s.outlet is None and s.published_how != "manifest" for s in result.sources)
+
+
+def test_same_stem_gets_relative_path_ids(tmp_path):
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "story.txt").write_text("قال المسؤول إن القوات ستبقى في البلاد حتى نهاية العام المقبل.",
+                                                    encoding="utf-8")
+    result = ingest([tmp_path])
+    assert sorted(s.id for s in result.sources) == ["a/story", "b/story"]
+
+
+def test_jsonl_one_article_per_line(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    rows = [
+        {"text": "الجيش ينسحب من المدينة", "published": "2020-01-02", "outlet": "X"},
+        "not json",
+        {"text": "The army left the city on Monday, officials said.", "url": "https://example.org/a"},
+    ]
+    feed.write_text("\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows),
+                    encoding="utf-8")
+    result = ingest([feed])
+    assert [s.id for s in result.sources] == ["feed-1", "feed-3"]
+    first, third = result.sources
+    assert first.published == "2020-01-02" and first.language == "ar" and first.outlet == "X"
+    assert third.language == "en" and third.url == "https://example.org/a"
+    assert any("feed.jsonl:2: bad line" in w for w in result.warnings)
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def test_bad_files_warn_and_skip(tmp_path):
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (tmp_path / "latin.txt").write_bytes("caf\xe9 cr\xe8me br\xfbl\xe9e".encode("latin-1") + bytes([0x81, 0x8d, 0x9d]) * 30)
+    (tmp_path / "image.png").write_bytes(b"x")
+    (tmp_path / "good.txt").write_text("قال المسؤول إن القوات ستبقى في البلاد حتى نهاية العام المقبل.", encoding="utf-8")
+    result = ingest([tmp_path])
+    assert [s.id for s in result.sources] == ["good"]
+    text = "\n".join(result.warnings)
+    assert "empty.txt: empty file" in text
+    assert "binary.txt: binary file" in text
+    assert "latin.txt: not UTF-8" in text
+    assert "image.png: not an article file" in text
+
+
+def test_cp1256_arabic_is_read(tmp_path):
+    sentence = "قال المسؤول إن القوات ستبقى في البلاد حتى نهاية العام المقبل."
+    (tmp_path / "old.txt").write_bytes(sentence.encode("cp1256"))
+    result = ingest([tmp_path])
+    assert result.sources[0].text == sentence
+    assert any("Windows-1256" in w for w in result.warnings)
+
+
+def test_nothing_readable_is_fatal(tmp_path):
+    (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
+    with pytest.raises(NothingReadableError) as err:
+        ingest([tmp_path])
+    assert err.value.exit_code == 2
+
+
+def test_missing_path_is_fatal(tmp_path):
+    with pytest.raises(NothingReadableError):
+        ingest([tmp_path / "nope"])
+
+
+# ---------------------------------------------------------------- origin
+
+
+@pytest.mark.parametrize("first_line, origin", [
+    ("عشتارتيفي كوم- رووداو/", "Rudaw"),
+    ("القاهرة الإخبارية - وكالات", None),
+    ("Army pulls out of base (quoting Reuters)", "Reuters"),
+    ("بغداد - نقلا عن رويترز", "Reuters"),
+    ("طالباني يبحث مع جيفري الدعم الاميركي", None),
+])
+def test_find_origin(first_line, origin):
+    assert find_origin([first_line, "نص الخبر."]) == origin
