@@ -180,8 +180,8 @@ class SentenceTransformerEmbedder:
                 f"cannot load sentence-transformers model '{name_or_path}' offline ({type(exc).__name__})",
                 hint="set embedder to a local model directory, 'use-multilingual' or 'tfidf'",
             ) from None
-        dim_fn = getattr(self._model, "get_sentence_embedding_dimension", None) or \
-            getattr(self._model, "get_embedding_dimension")
+        dim_fn = getattr(self._model, "get_embedding_dimension", None) or \
+            getattr(self._model, "get_sentence_embedding_dimension")
         self.dim = int(dim_fn())
         path = Path(name_or_path)
         self.name = f"st:{path.name if path.exists() else name_or_path}"
