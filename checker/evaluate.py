@@ -327,7 +327,9 @@ class LabelledPair:
     kind: str | None  # the finding kind a careful editor gives the pair, None for no finding
     published_a: str = PAIR_DEFAULT_DATE
     published_b: str = PAIR_DEFAULT_DATE
-    label: str = ""  # raw label text (same_fact/related/unrelated, or agree/disagree)
+    label: str = ""  # raw label text (same/related/unrelated, or agree/disagree)
+    split: str = ""
+    same_article: bool = False  # an inconsistency pair: both sentences come from one article
 
 
 @dataclass
@@ -337,7 +339,7 @@ class PairOutcome:
     claims_a: int
     claims_b: int
     same_cluster: bool
-    kinds: frozenset[str]  # kinds of findings naming exactly the two sources
+    kinds: frozenset[str]  # kinds of findings naming exactly the pair's source(s)
 
 
 def _same_fact_value(value: Any, path: Path, line: int) -> bool | None:
@@ -348,11 +350,26 @@ def _same_fact_value(value: Any, path: Path, line: int) -> bool | None:
         return True
     if text in {"related", "unrelated", "different", "false", "no", "0"}:
         return False
-    raise UsageError(f"same_fact {value!r} is not same_fact/related/unrelated or true/false", path=str(path), line=line)
+    raise UsageError(f"same_fact {value!r} is not same/related/unrelated or true/false", path=str(path), line=line)
 
 
-def load_pairs(path: Path) -> list[LabelledPair]:
-    """Read `{a, b, same_fact, kind}` lines (optional `published_a`/`published_b`/`published`)."""
+def _side(value: Any, path: Path, line: int, name: str) -> tuple[str, str | None]:
+    """A pair side is a sentence, or `{text, lang, published}` (tests/data/pairs/README.md)."""
+    if isinstance(value, dict):
+        text, published = value.get("text"), value.get("published")
+    else:
+        text, published = value, None
+    if not isinstance(text, str) or not text.strip():
+        raise UsageError(f"pair side '{name}' needs a non-empty text", path=str(path), line=line)
+    return text.strip(), (str(published) if published else None)
+
+
+def load_pairs(path: Path, split: str | None = None) -> list[LabelledPair]:
+    """Read the labelled pair set (format: tests/data/pairs/README.md); `split` keeps only dev or test.
+
+    A side without a publication date takes its partner's, else a fixed day: the set dates a pair
+    only where its label depends on the date. An inconsistency pair becomes one two-sentence article.
+    """
     pairs = []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -365,17 +382,21 @@ def load_pairs(path: Path) -> list[LabelledPair]:
             row = json.loads(line)
         except json.JSONDecodeError:
             raise UsageError("not a JSON object", path=str(path), line=n) from None
-        if not isinstance(row, dict) or not row.get("a") or not row.get("b"):
-            raise UsageError("a pair needs non-empty 'a' and 'b'", path=str(path), line=n)
+        if not isinstance(row, dict) or "a" not in row or "b" not in row:
+            raise UsageError("a pair needs 'a' and 'b'", path=str(path), line=n)
+        (a, date_a), (b, date_b) = _side(row["a"], path, n, "a"), _side(row["b"], path, n, "b")
         kind = row.get("kind")
         kind = None if kind in (None, "", "none", "null") else str(kind)
         if kind is not None and kind not in KINDS:
             raise UsageError(f"unknown kind {kind!r}", path=str(path), line=n, hint=f"kinds: {', '.join(KINDS)} or none")
-        date = str(row.get("published") or PAIR_DEFAULT_DATE)
+        if split and row.get("split", "dev") != split:
+            continue
+        common = str(row.get("published") or date_a or date_b or PAIR_DEFAULT_DATE)
         pairs.append(LabelledPair(
-            a=str(row["a"]), b=str(row["b"]), same_fact=_same_fact_value(row.get("same_fact"), path, n), kind=kind,
-            published_a=str(row.get("published_a") or date), published_b=str(row.get("published_b") or date),
-            label=str(row.get("same_fact") if row.get("label") is None else row["label"])))
+            a=a, b=b, same_fact=_same_fact_value(row.get("same_fact"), path, n), kind=kind,
+            published_a=date_a or common, published_b=date_b or common,
+            label=str(row.get("same_fact")), split=str(row.get("split") or ""),
+            same_article=kind == "inconsistency"))
     return pairs
 
 
@@ -403,25 +424,34 @@ def load_ans(path: Path, limit: int | None = None) -> list[LabelledPair]:
 
 
 def pair_corpus_lines(pair: LabelledPair) -> list[dict[str, Any]]:
-    """The two one-line articles of a pair, as `.jsonl` records the ingest stage reads."""
+    """The one-line articles of a pair, as `.jsonl` records the ingest stage reads."""
+    if pair.same_article:
+        return [{"text": f"{pair.a} {pair.b}", "published": pair.published_a}]
     return [{"text": pair.a, "published": pair.published_a}, {"text": pair.b, "published": pair.published_b}]
 
 
-def outcome_from_findings(doc: dict[str, Any], source_a: str, source_b: str) -> PairOutcome:
-    """Read one pair's outcome off its findings.json dict (source ids `pair-1`, `pair-2`)."""
-    claim_source = {c["id"]: c.get("source") for c in doc.get("claims", [])}
-    counts = Counter(claim_source.values())
-    same_cluster = any({source_a, source_b} <= {claim_source.get(cid) for cid in k.get("claims", [])}
+def outcome_from_findings(doc: dict[str, Any], pair: LabelledPair) -> PairOutcome:
+    """Read one pair's outcome off its findings.json dict (sources `pair-1`, `pair-2` of `pair.jsonl`).
+
+    In a one-article pair a claim belongs to side a when it starts inside the first sentence."""
+    def side(claim: dict[str, Any]) -> str | None:
+        if pair.same_article:
+            return None if claim.get("source") != "pair-1" else "a" if claim.get("start", 0) < len(pair.a) else "b"
+        return {"pair-1": "a", "pair-2": "b"}.get(claim.get("source"))
+
+    side_of = {c["id"]: side(c) for c in doc.get("claims", [])}
+    counts = Counter(side_of.values())
+    same_cluster = any({"a", "b"} <= {side_of.get(cid) for cid in k.get("claims", [])}
                        for k in doc.get("clusters", []))
-    want = {source_a, source_b}
+    want = {"pair-1"} if pair.same_article else {"pair-1", "pair-2"}
     kinds = frozenset(f.get("kind") for f in doc.get("findings", []) if set(f.get("sources", [])) == want)
-    return PairOutcome(claims_a=counts.get(source_a, 0), claims_b=counts.get(source_b, 0),
+    return PairOutcome(claims_a=counts.get("a", 0), claims_b=counts.get("b", 0),
                        same_cluster=same_cluster, kinds=kinds)
 
 
 def run_pairs(pairs: Sequence[LabelledPair], check: CheckFn | None = None,
               workdir: Path | None = None) -> list[PairOutcome]:
-    """Each pair alone in its own two-line `.jsonl` corpus, so pairs never meet each other."""
+    """Each pair alone in its own `.jsonl` corpus, so pairs never meet each other."""
     from .io_utils import atomic_write_text
 
     check = check or pipeline_check
@@ -431,7 +461,7 @@ def run_pairs(pairs: Sequence[LabelledPair], check: CheckFn | None = None,
             folder = Path(tmp) / f"p{n:05d}"
             atomic_write_text(folder / "pair.jsonl", "".join(
                 json.dumps(rec, ensure_ascii=False) + "\n" for rec in pair_corpus_lines(pair)))
-            outcomes.append(outcome_from_findings(check(folder), "pair-1", "pair-2"))
+            outcomes.append(outcome_from_findings(check(folder), pair))
             if n % 50 == 0:
                 log.info("eval: %d/%d pairs", n, len(pairs))
     return outcomes
@@ -441,8 +471,9 @@ def run_pairs(pairs: Sequence[LabelledPair], check: CheckFn | None = None,
 class PairsReport:
     n: int
     clustering: PRF
+    clustering_by_split: dict[str, PRF]
     per_kind: dict[str, PRF]
-    both_sides_claimed: int  # pairs where each article yielded at least one claim
+    both_sides_claimed: int  # pairs where each side yielded at least one claim
 
     def to_json(self) -> dict[str, Any]:
         overall = PRF()
@@ -450,23 +481,24 @@ class PairsReport:
             overall = overall.add(prf)
         return {"pairs": self.n, "both_sides_claimed": self.both_sides_claimed,
                 "clustering": self.clustering.to_json(),
+                "clustering_by_split": {k: v.to_json() for k, v in sorted(self.clustering_by_split.items())},
                 "per_kind": {k: v.to_json() for k, v in sorted(self.per_kind.items())},
                 "findings_overall": overall.to_json()}
 
 
 def score_pairs(pairs: Sequence[LabelledPair], outcomes: Sequence[PairOutcome]) -> PairsReport:
-    """Clustering: positive = labelled same fact, predicted = one cluster holds both. Findings: per kind,
-    tp when the labelled kind is among the pair's finding kinds, fp for every other kind reported."""
+    """Clustering: positive = labelled same fact, predicted = one cluster holds both sides. Findings: per
+    kind, tp when the labelled kind is among the pair's finding kinds, fp for every other kind reported."""
     clustering = PRF()
+    by_split: dict[str, PRF] = defaultdict(PRF)
     per_kind: dict[str, PRF] = defaultdict(PRF)
     for pair, out in zip(pairs, outcomes, strict=True):
         if pair.same_fact is not None:
-            if pair.same_fact and out.same_cluster:
-                clustering.tp += 1
-            elif out.same_cluster:
-                clustering.fp += 1
-            elif pair.same_fact:
-                clustering.fn += 1
+            one = PRF(tp=int(pair.same_fact and out.same_cluster), fp=int(not pair.same_fact and out.same_cluster),
+                      fn=int(pair.same_fact and not out.same_cluster))
+            clustering = clustering.add(one)
+            if pair.split:
+                by_split[pair.split] = by_split[pair.split].add(one)
         for kind in out.kinds:
             if kind == pair.kind:
                 per_kind[kind].tp += 1
@@ -474,7 +506,8 @@ def score_pairs(pairs: Sequence[LabelledPair], outcomes: Sequence[PairOutcome]) 
                 per_kind[kind].fp += 1
         if pair.kind is not None and pair.kind not in out.kinds:
             per_kind[pair.kind].fn += 1
-    return PairsReport(n=len(pairs), clustering=clustering, per_kind=dict(per_kind),
+    return PairsReport(n=len(pairs), clustering=clustering, clustering_by_split=dict(by_split),
+                       per_kind=dict(per_kind),
                        both_sides_claimed=sum(1 for o in outcomes if o.claims_a and o.claims_b))
 
 
@@ -626,7 +659,7 @@ def default_data(repo_root: Path) -> list[Path]:
 
 
 def evaluate(paths: Sequence[Path], ans: Path | None = None, limit: int | None = None,
-             check: CheckFn | None = None) -> dict[str, Any]:
+             check: CheckFn | None = None, split: str | None = None) -> dict[str, Any]:
     """Every labelled set in `paths` (plus ANS dev when given), scored; a JSON-ready dict."""
     out: dict[str, Any] = {}
     by_kind: dict[str, list[Path]] = defaultdict(list)
@@ -637,7 +670,7 @@ def evaluate(paths: Sequence[Path], ans: Path | None = None, limit: int | None =
     if by_kind.get("stories"):
         out["stories"] = evaluate_stories(by_kind["stories"], check).to_json()
     if by_kind.get("pairs"):
-        pairs = [p for path in by_kind["pairs"] for p in load_pairs(path)][: limit or None]
+        pairs = [p for path in by_kind["pairs"] for p in load_pairs(path, split)][: limit or None]
         out["pairs"] = score_pairs(pairs, run_pairs(pairs, check)).to_json()
     if by_kind.get("timex"):
         rows = [r for path in by_kind["timex"] for r in load_timex(path)]
@@ -726,6 +759,8 @@ def render_tables(scores: dict[str, Any]) -> str:
     if pairs:
         c = pairs["clustering"]
         rows = [["clustering (same fact)", c["tp"], c["fp"], c["fn"], _fmt(c["precision"]), _fmt(c["recall"]), _fmt(c["f1"])]]
+        rows += [[f"clustering, {name} split", v["tp"], v["fp"], v["fn"], _fmt(v["precision"]), _fmt(v["recall"]),
+                  _fmt(v["f1"])] for name, v in pairs.get("clustering_by_split", {}).items()]
         rows += [[f"finding: {k}", v["tp"], v["fp"], v["fn"], _fmt(v["precision"]), _fmt(v["recall"]), _fmt(v["f1"])]
                  for k, v in pairs["per_kind"].items()]
         parts.append(f"Pairs ({pairs['pairs']}, both sides claimed: {pairs['both_sides_claimed']})\n"

@@ -133,15 +133,18 @@ def test_story_folders_finds_each_story_and_evaluate_uses_the_injected_check():
 def test_pairs_load_and_score(tmp_path):
     path = tmp_path / "pairs.jsonl"
     rows = [
-        {"a": "x", "b": "y", "same_fact": "same_fact", "kind": "contradiction"},
-        {"a": "x", "b": "z", "same_fact": "related", "kind": None},
+        {"a": {"text": "x", "lang": "en"}, "b": {"text": "y", "lang": "ar"}, "same_fact": "same",
+         "kind": "contradiction", "split": "dev"},
+        {"a": "x", "b": "z", "same_fact": "related", "kind": "none", "split": "test"},
         {"a": "u", "b": "v", "same_fact": True, "kind": "none"},
-        {"a": "u", "b": "w", "same_fact": "unrelated", "kind": "drift", "published_a": "2020-01-01"},
+        {"a": {"text": "u", "published": "2020-01-01"}, "b": "w", "same_fact": "unrelated", "kind": "drift"},
     ]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     pairs = ev.load_pairs(path)
     assert [p.same_fact for p in pairs] == [True, False, True, False]
-    assert pairs[2].kind is None and pairs[3].published_a == "2020-01-01"
+    assert pairs[2].kind is None
+    assert (pairs[3].published_a, pairs[3].published_b) == ("2020-01-01", "2020-01-01")  # partner's date
+    assert [p.a for p in ev.load_pairs(path, split="test")] == ["x"]
     outcomes = [
         ev.PairOutcome(1, 1, True, frozenset({"contradiction"})),
         ev.PairOutcome(1, 1, True, frozenset({"tension"})),
@@ -150,9 +153,19 @@ def test_pairs_load_and_score(tmp_path):
     ]
     report = ev.score_pairs(pairs, outcomes)
     assert (report.clustering.tp, report.clustering.fp, report.clustering.fn) == (1, 1, 1)
+    assert report.clustering_by_split["test"].fp == 1 and report.clustering_by_split["dev"].tp == 1
     assert report.per_kind["contradiction"].f1 == 1.0
     assert report.per_kind["tension"].precision == 0.0
     assert report.both_sides_claimed == 3
+
+
+def test_project_pair_set_loads():
+    path = ROOT / "tests/data/pairs/pairs.jsonl"
+    if not path.is_file():
+        pytest.skip("the pair set is created by the matching work")
+    pairs = ev.load_pairs(path)
+    assert len(pairs) >= 200
+    assert all(p.same_article == (p.kind == "inconsistency") for p in pairs)
 
 
 def test_bad_pair_line_names_file_and_line(tmp_path):
@@ -164,13 +177,26 @@ def test_bad_pair_line_names_file_and_line(tmp_path):
 
 
 def test_outcome_reads_clusters_and_exact_source_findings():
+    pair = ev.LabelledPair("a", "b", True, "contradiction")
     doc_ = {
         "claims": [{"id": "c1", "source": "pair-1"}, {"id": "c2", "source": "pair-2"}, {"id": "c3", "source": "pair-2"}],
         "clusters": [{"id": "k1", "claims": ["c1", "c3"]}],
         "findings": [finding("r", "contradiction", "pair-1", "pair-2"), finding("s", "inconsistency", "pair-2")],
     }
-    out = ev.outcome_from_findings(doc_, "pair-1", "pair-2")
+    out = ev.outcome_from_findings(doc_, pair)
     assert out.same_cluster and out.kinds == frozenset({"contradiction"}) and (out.claims_a, out.claims_b) == (1, 2)
+
+
+def test_inconsistency_pair_is_one_article_split_by_offset():
+    pair = ev.LabelledPair("Troops leave within 90 days of 1 March.", "Done by December.", True, "inconsistency",
+                           same_article=True)
+    lines = ev.pair_corpus_lines(pair)
+    assert len(lines) == 1 and lines[0]["text"] == f"{pair.a} {pair.b}"
+    doc_ = {"claims": [{"id": "c1", "source": "pair-1", "start": 0}, {"id": "c2", "source": "pair-1", "start": len(pair.a) + 1}],
+            "clusters": [{"id": "k", "claims": ["c1", "c2"]}],
+            "findings": [finding("window", "inconsistency", "pair-1")]}
+    out = ev.outcome_from_findings(doc_, pair)
+    assert (out.claims_a, out.claims_b, out.same_cluster, out.kinds) == (1, 1, True, frozenset({"inconsistency"}))
 
 
 def test_run_pairs_writes_two_line_jsonl_corpora():

@@ -24,6 +24,7 @@ def eval_command(
                    "Default: the project's tests/data/stories, pairs and eval/timex.jsonl."),
     ans: Optional[Path] = typer.Option(None, "--ans", help="ANS stance CSV (dev split): macro F1 over agree/disagree."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Score only the first N pairs (pairs and ANS)."),
+    split: Optional[str] = typer.Option(None, "--split", help="Pairs: only the dev or the test split (default both)."),
     verdicts: Optional[Path] = typer.Option(None, "--verdicts", help="reviews.jsonl: precision per rule and kind from review verdicts."),
     findings: Path = typer.Option(Path("reports/findings.json"), "--findings", help="findings.json the verdicts refer to."),
     fmt: EvalFormat = typer.Option(EvalFormat.table, "--format", help="table (default) or json."),
@@ -36,13 +37,15 @@ def eval_command(
     from ..evaluate import baseline_metrics, default_data, evaluate, render_tables, verdict_precision
     from ..io_utils import atomic_write_json
 
+    if split not in (None, "dev", "test"):
+        raise UsageError(f"--split must be dev or test, not {split!r}")
     paths = list(data or [])
     if not paths and ans is None and verdicts is None:
         paths = default_data(REPO_ROOT)
         if not paths:
             raise UsageError("no labelled data given and none found under tests/data",
                              hint="checker eval tests/data/stories, or --ans stance_dev.csv")
-    scores = evaluate(paths, ans=ans, limit=limit) if paths or ans else {}
+    scores = evaluate(paths, ans=ans, limit=limit, split=split) if paths or ans else {}
     if verdicts is not None:
         scores["verdicts"] = verdict_precision(verdicts, findings)
     if out is not None:
