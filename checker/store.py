@@ -410,6 +410,17 @@ class Store:
             self.conn.execute("DELETE FROM processed WHERE source_id = ?", (source_id,))
             self.conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
 
+    def get_meta(self, key: str) -> str | None:
+        with self._guard():
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        if key == "schema_version":
+            raise ValueError("schema_version is managed by the store")
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
     def counts(self) -> dict[str, int]:
         with self._guard():
             return {table: self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

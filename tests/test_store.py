@@ -231,3 +231,14 @@ def test_a_writer_killed_mid_run_loses_nothing_committed(tmp_path):
         more = make_source("after-crash")
         store.put_processed(more, *make_records(more), "v1")
         assert store.get_processed(more, "v1") is not None
+
+
+def test_meta_values_persist_and_the_schema_key_is_protected(tmp_path):
+    path = tmp_path / "s.sqlite"
+    with Store(path) as store:
+        assert store.get_meta("manifest-stat:x") is None
+        store.set_meta("manifest-stat:x", "12:34")
+        with pytest.raises(ValueError):
+            store.set_meta("schema_version", "9")
+    with Store(path) as store:
+        assert store.get_meta("manifest-stat:x") == "12:34"
