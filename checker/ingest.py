@@ -57,6 +57,7 @@ class CleanedText:
     line_map: tuple[int, ...]  # 1-based line in the input of each kept line
     kept: int
     dropped: int  # non-blank lines dropped as boilerplate
+    date_line: str | None = None  # a date-only line between the headline and the article (dropped)
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,17 @@ _DATELINE_HEAD = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1)
+def _weekday_words() -> frozenset[str]:
+    """Weekday names from the time lexicon (rules/lexicon/time.yaml), normalised."""
+    try:
+        data = yaml.safe_load((default_rules_dir() / "lexicon" / "time.yaml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return frozenset()
+    names = data.get("weekdays") or {}
+    return frozenset(normalize_for_matching(str(w)) for words in names.values() for w in (words or []))
+
+
 def _is_date_stamp(text: str) -> bool:
     """A short line that is only a date (weekday, day, month, year, clock): a crawl or page stamp,
     unless it is a dateline ("PARIS, 17 February 2022 —", "طرابلس - 10 أيلول 2021")."""
@@ -224,6 +236,8 @@ def _dateline_match(text: str) -> re.Match[str] | None:
     if not re.match(r"^\(?\s*\d{1,2}\b", rest) or not _YEAR.search(rest):
         return None
     place = (m.group("latin") or m.group("arabic") or m.group("arabic_comma") or "").strip()
+    if normalize_for_matching(place) in _weekday_words():
+        return None  # "Monday, 09 February 2026", "الثلاثاء، 16 ديسمبر 2025": a page stamp, not a place
     if m.group("arabic_comma") and len(place.split()) > 2:
         return None
     if len(place.split()) > 3:
@@ -261,10 +275,7 @@ def classify_lines(lines: Sequence[str], lex: _Lexicon | None = None) -> list[_L
     if not content_idx:
         # no paragraph at all (a headline-only article, a one-line jsonl text): keep what is not furniture
         for ln in nonblank:
-            ln.keep = ln.kind in ("", "byline") or ln.kind == "date_stamp" and len(nonblank) == 1
-        if not any(ln.keep for ln in nonblank):
-            for ln in nonblank:
-                ln.keep = True
+            ln.keep = ln.kind in ("", "byline", "dateline")
         return info
 
     body_start = content_idx[0]
@@ -288,6 +299,12 @@ def classify_lines(lines: Sequence[str], lex: _Lexicon | None = None) -> list[_L
             header_kept += 1
         elif not ln.kind:
             ln.kind = "header"
+    # a date-only line under the headline is the page's own date; above it, a crawl stamp
+    first_kept = next((i for i, ln in enumerate(nonblank[:body_start]) if ln.keep), None)
+    if first_kept is not None:
+        for ln in nonblank[first_kept + 1:body_start]:
+            if ln.kind == "date_stamp":
+                ln.kind = "page_date"
     # body: everything but furniture
     for ln in nonblank[body_start:body_end + 1]:
         if _dateline_match(ln.text) and not ln.kind:
@@ -353,6 +370,7 @@ def clean_text(raw: str, fmt: Literal["txt", "html"] = "txt") -> CleanedText:
         line_map=tuple(ln.number for ln in kept),
         kept=len(kept),
         dropped=dropped,
+        date_line=next((ln.text for ln in info if ln.kind == "page_date"), None),
     )
 
 
@@ -420,10 +438,13 @@ def _absolute(t: Any) -> bool:
 _STATEMENT_TODAY = re.compile(r"(?:اليوم|today|this morning|صباح|مساء)\s*[\w\u0600-\u06FF]*\s*[(\[（]?\s*$", re.I)
 
 
-def find_publication_date(text: str, html: str | None = None) -> tuple[str | None, str, float]:
+def find_publication_date(text: str, html: str | None = None, *,
+                          date_line: str | None = None) -> tuple[str | None, str, float]:
     """(published, how, confidence): page metadata, else the article's dateline, else a statement
-    dated "today (…)" in the opening, else an estimate from the latest absolute date it mentions,
-    else unknown. `text` is the cleaned article text: crawl stamps and trending lists are gone."""
+    dated "today (…)" in the opening, else a date-only line printed under the headline
+    (`date_line`, see CleanedText), else an estimate from the latest absolute date the article
+    reports, else unknown. `text` is the cleaned article text: crawl stamps above the headline and
+    trending lists are gone, so their dates never count."""
     if html is not None:
         published = html_metadata(html).get("published")
         if published:
@@ -440,9 +461,14 @@ def find_publication_date(text: str, html: str | None = None) -> tuple[str | Non
     for t in _find_times(opening):
         if t.granularity == "day" and t.value_from and _absolute(t) and _STATEMENT_TODAY.search(opening[max(0, t.start - 30):t.start]):
             return t.value_from, "dateline", 0.75
+    if date_line:
+        for t in _find_times(date_line):
+            if t.granularity == "day" and t.value_from and _absolute(t):
+                return t.value_from, "dateline", 0.6
     latest: str | None = None
     for t in _find_times(text):
-        if t.granularity in ("day", "month") and _absolute(t) and t.value_from:
+        # events the article reports (not deadlines or plans, which may lie after publication)
+        if t.granularity in ("day", "month") and t.role in ("point", "since") and _absolute(t) and t.value_from:
             if latest is None or t.value_from > latest:
                 latest = t.value_from
     if latest:
@@ -670,26 +696,30 @@ def _build_source(
 ) -> Source:
     """One article from its decoded text (or HTML) and whatever the manifest / jsonl line says."""
     html = text if fmt == "html" else None
-    try:
-        cleaned = clean_text(text, "html" if html is not None else "txt")
-    except ValueError as exc:
-        raise BadArticle(display_path, f"{exc} — save the article text as .txt or check the page") from None
+    page: dict[str, Any] = {}
+    body = text
+    if html is not None:
+        try:
+            body = extract_html_text(html)
+        except ValueError as exc:
+            raise BadArticle(display_path, f"{exc} — save the article text as .txt or check the page") from None
+        page = html_metadata(html)
+    cleaned = clean_text(body, "txt")
     if not cleaned.text.strip():
         raise BadArticle(display_path, "no article text left after removing page furniture — check the file")
-    page = html_metadata(html) if html is not None else {}
     published = meta.get("published")
     how, confidence = "manifest", 1.0
     if published is None:
-        if html is not None and page.get("published"):
+        if page.get("published"):
             published, how, confidence = page["published"], "metadata", 0.9
         else:
-            published, how, confidence = find_publication_date(cleaned.text)
+            published, how, confidence = find_publication_date(cleaned.text, date_line=cleaned.date_line)
         if published is None:
             warnings.append(f"{display_path}: no publication date found — add it to the manifest (docs/manifest.md)")
         elif how == "inferred":
             warnings.append(f"{display_path}: publication date inferred as {published} from the dates it mentions "
                             "— confirm it in the manifest")
-    raw_lines = (extract_html_text(html) if html is not None else text).split("\n")
+    raw_lines = body.split("\n")
     origin = meta.get("origin") or find_origin(raw_lines)
     return Source(
         id=source_id,

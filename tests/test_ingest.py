@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from checker.errors import ManifestError, NothingReadableError
-from checker.ingest import clean_text, find_origin, ingest, load_manifest
+from checker.ingest import clean_text, find_origin, find_publication_date, ingest, load_manifest
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -250,3 +250,103 @@ def test_missing_path_is_fatal(tmp_path):
 ])
 def test_find_origin(first_line, origin):
     assert find_origin([first_line, "نص الخبر."]) == origin
+
+
+# ---------------------------------------------------------------- publication dates
+
+SHARED_DEVSTORIES = REPO.parent / "shared" / "data" / "devstories"
+
+
+@pytest.mark.parametrize("name, published", [
+    ("m1_france_mali_announce.txt", "2022-02-17"),   # PARIS, 17 February 2022 —
+    ("m2_mali_restated_ar.txt", "2022-02-18"),       # باريس - 18 شباط 2022
+    ("u2_minusma_stay_ar.txt", "2023-07-03"),        # باماكو - 3 تموز 2023
+])
+def test_dateline_gives_publication_date(name, published):
+    source = ingest([DATA / name]).sources[0]
+    assert (source.published, source.published_how) == (published, "dateline")
+    assert 0.5 < source.published_confidence < 1
+
+
+@pytest.mark.skipif(not SHARED_DEVSTORIES.is_dir(), reason="../shared/data/devstories not beside the checkout")
+def test_every_devstory_dated_from_its_dateline():
+    import yaml
+
+    expected = yaml.safe_load((SHARED_DEVSTORIES / "expectations.yaml").read_text(encoding="utf-8"))["published"]
+    found = {s.id: s.published for s in ingest([SHARED_DEVSTORIES]).sources}
+    assert found == {k: str(v) for k, v in expected.items()}
+
+
+def test_seeds_without_manifest_ignore_stamps_and_trending_dates():
+    by_id = {s.id: s for s in ingest([SEEDS], use_manifest=False).sources}
+    s000, s001 = by_id["000_09922462f1c2237b"], by_id["001_18121cc7327a64c0"]
+    # the crawl stamp "Monday, 09 February 2026" and the trending "16 ديسمبر 2025" are not dates of these
+    assert s000.published is None and s000.published_how == "unknown"
+    assert s001.published is None and s001.published_how == "unknown"
+    # "في بيان صباح اليوم الجمعة (7 تشرين الثاني 2025)"
+    s004 = by_id["004_5ef256accc8a372d"]
+    assert (s004.published, s004.published_how) == ("2025-11-07", "dateline")
+    # latest reported event: "فبراير 2023" -> the year, low confidence
+    s003 = by_id["003_4c26b03a841427a8"]
+    assert (s003.published, s003.published_how) == ("2023", "inferred") and s003.published_confidence <= 0.5
+
+
+def test_unknown_date_warns(tmp_path):
+    (tmp_path / "a.txt").write_text("قال المسؤول إن القوات ستبقى في البلاد حتى إشعار آخر.", encoding="utf-8")
+    result = ingest([tmp_path])
+    assert result.sources[0].published is None
+    assert any("a.txt: no publication date found" in w and "manifest" in w for w in result.warnings)
+
+
+def test_date_line_under_headline_counts_stamp_above_does_not():
+    raw = ("• Monday, 09 February 2026\nlogo\n"
+           "الجيش الأمريكي ينهي مهامه القتالية في العراق\n"
+           "• الثلاثاء، 04 مايو 2021 10:00 م\n"
+           "قال المتحدث باسم الجيش الأمريكي، في مؤتمر صحفي، إن القوات ستنهي مهامها القتالية قبل نهاية العام.")
+    cleaned = clean_text(raw)
+    assert cleaned.line_map == (3, 5) and cleaned.date_line == "الثلاثاء، 04 مايو 2021 10:00 م"
+    assert find_publication_date(cleaned.text, date_line=cleaned.date_line) == ("2021-05-04", "dateline", 0.6)
+    stamp_only = clean_text(raw.replace("• الثلاثاء، 04 مايو 2021 10:00 م\n", ""))
+    assert stamp_only.date_line is None
+    assert find_publication_date(stamp_only.text)[0] is None
+
+
+def test_deadline_is_not_evidence_of_publication_year():
+    text = "قال الوزير، في مؤتمر صحفي، إن القوات ستنسحب بحلول نهاية أيلول 2026 وفق الاتفاق."
+    assert find_publication_date(text) == (None, "unknown", 0.0)
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def test_html_page_main_text_and_metadata():
+    source = ingest([DATA / "rt_hcc_2020.html"]).sources[0]
+    assert source.published == "2020-08-20" and source.published_how == "metadata"
+    assert source.outlet == "RT Arabic" and source.url.startswith("https://arabic.rt.com/")
+    assert "فؤاد حسين" in source.text and "وأقر الوفدان" in source.text
+    for furniture in ("اشتباكات حلب", "مادورو", "الأكثر قراءة", "زيلينسكي", "جميع الحقوق", "أقسام مهمة"):
+        assert furniture not in source.text, furniture
+    assert source.language == "ar"
+
+
+def test_html_json_ld_date_and_crawl_bar_ignored():
+    source = ingest([DATA / "wire_mali_2022.html"]).sources[0]
+    assert (source.published, source.published_how) == ("2022-02-17", "metadata")
+    assert source.language == "en" and "four to six months" in source.text
+    for furniture in ("February 2026", "Subscribe", "Gold prices", "Privacy"):
+        assert furniture not in source.text, furniture
+
+
+def test_html_without_article_is_skipped(tmp_path):
+    (tmp_path / "menu.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>", encoding="utf-8")
+    (tmp_path / "ok.txt").write_text("قال المسؤول إن القوات ستبقى في البلاد حتى نهاية العام المقبل.", encoding="utf-8")
+    result = ingest([tmp_path])
+    assert [s.id for s in result.sources] == ["ok"]
+    assert any(w.startswith(str(tmp_path / "menu.html") + ": no article text") for w in result.warnings)
+
+
+def test_jsonl_html_line(tmp_path):
+    page = (DATA / "wire_mali_2022.html").read_text(encoding="utf-8")
+    (tmp_path / "pages.jsonl").write_text(json.dumps({"html": page, "id": "wire-mali"}) + "\n", encoding="utf-8")
+    source = ingest([tmp_path]).sources[0]
+    assert source.id == "wire-mali" and source.published == "2022-02-17"
