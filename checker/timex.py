@@ -1,0 +1,933 @@
+"""Time expressions -> inclusive ISO intervals (TimeRef), Arabic and English.
+
+`find_times(text, anchor)` finds dates, relative expressions, deadlines, windows and vague times in
+`text` and resolves each to `value_from..value_to` (either end may be None = open). Vocabulary (month
+names of every Arabic family, weekdays, number words, cues) lives in rules/lexicon/time.yaml; this
+module holds only the grammar. Everything is precompiled regex over a normalised copy of the text
+whose characters map one to one onto the original, so offsets need no bookkeeping.
+
+Conventions (DESIGN.md "Time is the heart of it"), and the choices made where it leaves room:
+
+- A named period covers all of it: "August 2010" -> 2010-08-01..2010-08-31, "2021" -> the year.
+- Qualifiers: "end of"/"نهاية" a year = its December (granularity month); "beginning of"/"بداية"
+  = its January; "early"/"مطلع"/"أوائل" a year = Q1 and "late"/"أواخر" = Q4 (granularity quarter);
+  "mid"/"منتصف" a year = June 1..July 31 (month); of a month: end/late = 21st..last day,
+  start/early = 1st..10th, mid = 11th..20th (granularity week: about ten days); quarters and halves.
+- Roles: deadline ("by", "بحلول", "no later than", "في موعد لا يتجاوز", "before") -> value_from =
+  anchor, value_to = end of X ("before X" = the day before X starts); when the anchor is already past
+  that end, value_from is None and the note "deadline-before-anchor" says so. until ("حتى", "until")
+  likewise with role until. since ("منذ", "since") -> value_from = start of X, value_to None. "after X"
+  -> since the day after X, note "after".
+- Relative: month names without a year take the nearest such month to the anchor, or the previous one
+  with a past marker ("آب الماضي", "last August"), the next one with a future marker. A weekday alone
+  ("الثلاثاء", "on Tuesday") is the nearest such weekday at or before the anchor: news reports events
+  that happened; "next Tuesday" / "الثلاثاء المقبل" looks forward.
+- Durations: "within N months" / "خلال الـ12 شهراً المقبلة" -> window anchor..anchor+N (granularity
+  of the unit); a range ("four to six months") uses its upper end; "N months ago"/"قبل N أشهر" is a
+  point N before the anchor; "منذ N أشهر" a since; a bare "six months" a duration anchor..anchor+N.
+- Vague: "soon"/"قريبا" = anchor..anchor+Config.soon_days (default 180), "shortly"/"في الوقت
+  القريب" = near_future_days (default 90), "in the coming months"/"الأشهر المقبلة" =
+  coming_months_days (default 180); granularity vague. "not soon" = from anchor+soon_days, open end.
+- Anchors: a date attached to a statement in the same sentence ("announced on X", "أعلن في X",
+  "في بيان ... (X)") gets role "statement" and anchors the relative expressions of its sentence
+  (anchor_how "statement"); otherwise the given anchor. A partial anchor ("2011", "2011-07") resolves
+  against the start of its interval (anchor_how "partial"). Without an anchor, expressions that need
+  one get value_from/value_to None (anchor_how "none"); absolute dates still resolve.
+- Hijri dates convert with `hijridate` (Umm al-Qura); with a Gregorian twin the Gregorian date is the
+  value and a "hijri-gregorian-mismatch" note is added when they differ by more than 2 days.
+"""
+from __future__ import annotations
+
+import bisect
+import calendar
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+from .model import TimeRef
+
+log = logging.getLogger(__name__)
+
+Date = dt.date
+DEFAULT_DAYS = {"soon_days": 180, "near_future_days": 90, "coming_months_days": 180}
+
+# ---------------------------------------------------------------- normalisation (length-preserving)
+_CHAR_MAP = {ord("أ"): "ا", ord("إ"): "ا", ord("ٱ"): "ا", ord("ى"): "ي", ord("ة"): "ه",
+             ord("٫"): ".", ord("٬"): ",", ord("\u00a0"): " ", ord("\u200f"): " ", ord("\u200e"): " "}
+_CHAR_MAP.update({0x0660 + i: str(i) for i in range(10)})  # Arabic-Indic
+_CHAR_MAP.update({0x06F0 + i: str(i) for i in range(10)})  # Persian
+# ASCII case folding in the map (not re.I): one-to-one, and compiling the Arabic-heavy patterns with
+# re.I costs most of a second.
+_CHAR_MAP.update({ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+_MARKS = "[\u064B-\u065F\u0670\u0640]*"  # tashkeel, dagger alef, tatweel: ignored inside words
+_MARKS_RX = re.compile(_MARKS)
+_MARK_RX = re.compile("[\u064B-\u065F\u0670\u0640]")
+_L = r"(?<!\w)"
+_R = r"(?!\w)"
+
+
+def normalize(text: str) -> str:
+    """Same length as `text`: alef/ya/ta-marbuta variants folded, all digits to 0-9, ASCII lower-cased."""
+    return text.translate(_CHAR_MAP)
+
+
+class _Norm(str):
+    """`text` normalised and without tashkeel/tatweel (so patterns need no mark classes, which make
+    compiling slow); `cased` is the same without the case folding, `orig_start`/`orig_end` map an
+    offset back into the original text."""
+
+    cased: str
+    _removed: list[int]  # normalised position before which each removed mark stood
+
+    @classmethod
+    def of(cls, text: str) -> "_Norm":
+        folded = normalize(text)
+        marks = [m.start() for m in _MARK_RX.finditer(text)]
+        if marks:
+            self = cls(_MARKS_RX.sub("", folded))
+            self.cased = _MARKS_RX.sub("", text)
+        else:
+            self = cls(folded)
+            self.cased = text
+        self._removed = [pos - k for k, pos in enumerate(marks)]
+        return self
+
+    def orig_start(self, p: int) -> int:
+        return p + bisect.bisect_right(self._removed, p) if self._removed else p
+
+    def orig_end(self, p: int) -> int:
+        # marks right after the last character (tanween in "شهراً") belong to the match
+        return p + bisect.bisect_right(self._removed, p) if self._removed else p
+
+
+def _key(s: str) -> str:
+    return re.sub(r"\s+", " ", _MARKS_RX.sub("", normalize(s))).strip().lower()
+
+
+def _word_rx(word: str) -> str:
+    parts = []
+    for ch in normalize(word).strip():
+        if ch.isspace():
+            parts.append(r"\s+")
+        elif _MARK_RX.match(ch):
+            continue
+        else:
+            parts.append(re.escape(ch))
+    return "".join(parts)
+
+
+def _alt(words: list[str] | set[str]) -> str:
+    unique = sorted({w for w in words if str(w).strip()}, key=lambda w: (-len(w), w))
+    return "(?:" + "|".join(_word_rx(str(w)) for w in unique) + ")"
+
+
+# ---------------------------------------------------------------- date arithmetic
+def add_months(d: Date, months: int) -> Date:
+    index = d.year * 12 + (d.month - 1) + months
+    year, month = divmod(index, 12)
+    return Date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _month_span(year: int, month: int) -> tuple[Date, Date]:
+    return Date(year, month, 1), Date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _shift(d: Date, n: int, unit: str) -> Date:
+    if unit == "day":
+        return d + dt.timedelta(days=n)
+    if unit == "week":
+        return d + dt.timedelta(weeks=n)
+    if unit == "month":
+        return add_months(d, n)
+    return add_months(d, 12 * n)
+
+
+def parse_partial_date(s: str) -> tuple[Date, Date]:
+    """"2011" -> (2011-01-01, 2011-12-31); "2011-07" -> the month; "2011-07-03" -> that day.
+
+    Raises ValueError on anything else (including impossible dates)."""
+    m = re.fullmatch(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*", normalize(str(s)))
+    if not m:
+        raise ValueError(f"not an ISO date or partial date: {s!r}")
+    year = int(m.group(1))
+    if m.group(2) is None:
+        return Date(year, 1, 1), Date(year, 12, 31)
+    month = int(m.group(2))
+    if m.group(3) is None:
+        if not 1 <= month <= 12:
+            raise ValueError(f"no month {month} in {s!r}")
+        return _month_span(year, month)
+    day = Date(year, month, int(m.group(3)))
+    return day, day
+
+
+# ---------------------------------------------------------------- lexicon and compiled grammar
+def _lexicon_path(config: Any | None) -> Path:
+    rules_dir = getattr(config, "rules_dir", None) if config is not None else None
+    if rules_dir is None:
+        from .config import default_rules_dir
+
+        rules_dir = default_rules_dir()
+    return Path(rules_dir) / "lexicon" / "time.yaml"
+
+
+@dataclass
+class _Grammar:
+    lex: dict[str, Any]
+    month_of: dict[str, int]
+    hijri_month_of: dict[str, int]
+    weekday_of: dict[str, int]
+    relday_of: dict[str, int]
+    number_of: dict[str, int]
+    unit_of: dict[str, str]
+    dual: set[str]
+    marker_of: dict[str, str]  # key -> past | future | current
+    relperiod_of: dict[str, tuple[str, int]]
+    weak_period_of: dict[str, str]
+    qualifier_of: dict[str, str]
+    role_of: dict[str, str]
+    vague_of: dict[str, str]
+    ambiguous_months: set[str]
+    ambiguous_weekdays: set[str]
+    periods: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    rx: dict[str, re.Pattern[str]] = field(default_factory=dict)
+
+
+def _invert(table: dict[Any, list[str]], cast: Callable[[Any], Any] = lambda x: x) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for value, words in table.items():
+        for w in words:
+            out[_key(str(w))] = cast(value)
+    return out
+
+
+@lru_cache(maxsize=4)
+def _grammar(path: str) -> _Grammar:
+    import yaml
+
+    from .errors import LexiconError
+
+    try:
+        lex = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise LexiconError(f"cannot read time lexicon ({exc})", path=path) from None
+    if not isinstance(lex, dict) or "months" not in lex:
+        raise LexiconError("time lexicon has no 'months' table", path=path)
+
+    marker_of = {}
+    for kind in ("past", "future", "current"):
+        marker_of.update({_key(w): kind for w in lex[f"{kind}_markers"]})
+    relperiod_of = {}
+    for unit, offsets in lex["relative_periods"].items():
+        for offset, words in offsets.items():
+            relperiod_of.update({_key(w): (unit, int(offset)) for w in words})
+    role_of = {}
+    for role, words in lex["role_cues"].items():
+        role_of.update({_key(w): role for w in words})
+    vague_of = {}
+    for attr, words in lex["vague"].items():
+        vague_of.update({_key(w): attr for w in words})
+    g = _Grammar(
+        lex=lex,
+        month_of=_invert(lex["months"], int),
+        hijri_month_of=_invert(lex["hijri_months"], int),
+        weekday_of=_invert(lex["weekdays"], int),
+        relday_of=_invert(lex["relative_days"], int),
+        number_of=_invert(lex["number_words"], int),
+        unit_of=_invert(lex["units"]),
+        dual={_key(w) for w in lex["dual_units"]},
+        marker_of=marker_of,
+        relperiod_of=relperiod_of,
+        weak_period_of=_invert(lex["weak_current_periods"]),
+        qualifier_of=_invert(lex["qualifiers"]),
+        role_of=role_of,
+        vague_of=vague_of,
+        ambiguous_months={_key(w) for w in lex["ambiguous_month_words"]},
+        ambiguous_weekdays={_key(w) for w in lex["ambiguous_weekday_words"]},
+    )
+    _compile(g)
+    return g
+
+
+def _all(table: dict[Any, list[str]]) -> list[str]:
+    return [str(w) for words in table.values() for w in words]
+
+
+def _compile(g: _Grammar) -> None:
+    lex = g.lex
+    month = _alt(_all(lex["months"])) + _R + r"\.?"
+    monthx = rf"(?P<mon>{month}(?:\s*[/\\(]\s*{month}(?:\s*\))?)?)"
+    day = r"(?:ال[\u0640\s]*)?(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?"
+    day_l = r"(?<![\w.,:/])"
+    year = r"(?P<y>(?:1[89]|20|21)[0-9]{2})(?![0-9]|[.,][0-9])(?:\s?م(?!\w))?"
+    year_cue = _alt(lex["year_cues"])
+    of = r"(?:\s*(?:of|من)\s+|\s+)"
+    markers = _alt(_all({k: lex[f"{k}_markers"] for k in ("past", "future", "current")}))
+    en_markers = r"(?P<emk>last|next|this|past|coming|previous|upcoming)"
+    weekday = _alt(_all(lex["weekdays"]))
+    day_parts = _alt(lex["day_part_words"])
+    rel_days = _alt(_all(lex["relative_days"]))
+    hijri_months = _alt(_all(lex["hijri_months"]))
+    hijri_mark = _alt(lex["hijri_year_marks"])
+    g.periods = [
+        # 27 أيلول 2025, 27th of September, 2025, 15 يناير من عام 2021
+        ("dmy", re.compile(rf"{day_l}{day}\s*(?:-\s*)?(?:of\s+|من\s+)?(?:شهر\s+)?{monthx}[\s,،]*"
+                           rf"(?:(?:من\s+)?{year_cue}\s+)?{year}")),
+        # September 27, 2025
+        ("mdy", re.compile(rf"{_L}{monthx}\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+{year}")),
+        # 2025-09-27, 27/09/2025, 27.9.2025
+        ("iso", re.compile(r"(?<![\w.,/-])(?P<y>(?:19|20)[0-9]{2})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})(?![\w/-])")),
+        ("numeric", re.compile(r"(?<![\w.,/-])(?P<d>[0-9]{1,2})[/.-](?P<m>[0-9]{1,2})[/.-]"
+                               r"(?P<y>(?:19|20)[0-9]{2})(?![\w/.-])")),
+        # أيلول 2025, September of 2025, شهر آب من العام 2010
+        ("my", re.compile(rf"{_L}(?:شهر\s+)?{monthx}[\s,،]*(?:(?:of\s+|من\s+)?{year_cue}\s+|of\s+)?{year}")),
+        # 15 يناير الماضى, 24 كانون الأول/ديسمبر المقبل, 15 January
+        ("dm", re.compile(rf"{day_l}{day}\s*(?:of\s+|من\s+)?(?:شهر\s+)?{monthx}(?:\s+(?P<mk>{markers}){_R})?")),
+        # January 15, last January 15
+        ("md", re.compile(rf"{_L}(?:{en_markers}\s+)?{monthx}\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?(?![0-9]|[,.]?\s*[0-9]{{3}})")),
+        # آب الماضي, last August, شهر آب
+        ("m_marked", re.compile(rf"{_L}(?:شهر\s+)?{monthx}\s+(?P<mk>{markers}){_R}")),
+        ("m_en_marked", re.compile(rf"{_L}{en_markers}\s+{monthx}")),
+        ("m_month_word", re.compile(rf"{_L}شهر\s+{monthx}")),
+        ("m_bare", re.compile(rf"{_L}{monthx}")),
+        # الربع الأول 2024 via qualifiers; the year itself:
+        ("year", re.compile(rf"(?<![\w.,])(?:(?P<yc>{year_cue})\s+)?{year}")),
+        ("relperiod", re.compile(rf"{_L}(?P<rp>{_alt(_relperiod_words(lex))}){_R}")),
+        ("weakperiod", re.compile(rf"{_L}(?P<wp>{_alt(_all(lex['weak_current_periods']))}){_R}")),
+        # يوم أمس الخميس, صباح اليوم الجمعة, yesterday
+        ("relday", re.compile(rf"{_L}(?:{day_parts}\s+)?(?:يوم\s+)?(?P<rd>{rel_days}){_R}(?:\s+(?P<wd>{weekday}){_R})?")),
+        # يوم الثلاثاء, الثلاثاء الماضي, on Tuesday, next Tuesday
+        ("weekday", re.compile(rf"{_L}(?:(?P<dp>{day_parts})\s+)?(?:(?P<yawm>يوم)\s+)?(?:{en_markers}\s+)?(?P<wd>{weekday}){_R}"
+                               rf"(?:\s+(?P<mk>{markers}){_R})?")),
+        # 5 ربيع الآخر 1447 هـ
+        ("hijri_dmy", re.compile(rf"{day_l}(?P<d>[0-9]{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?(?P<hm>{hijri_months})\s*(?:(?:من\s+)?{year_cue}\s+)?"
+                                 rf"(?P<hy>1[345][0-9]{{2}})(?![0-9])(?:\s*{hijri_mark}{_R})?")),
+        ("hijri_my", re.compile(rf"{_L}(?:شهر\s+)?(?P<hm>{hijri_months})\s*(?:(?:من\s+)?{year_cue}\s+)?"
+                                rf"(?P<hy>1[345][0-9]{{2}})(?![0-9])(?:\s*{hijri_mark}{_R})?")),
+    ]
+    twin_links = _alt(lex["hijri_twin_links"])
+    g.rx["twin_link"] = re.compile(rf"[\s(]*(?:{twin_links}[\s(]*)?")
+    g.rx["dmy"] = dict(g.periods)["dmy"]
+    g.rx["mdy"] = dict(g.periods)["mdy"]
+
+    qual = _alt(_all(lex["qualifiers"]))
+    g.rx["qualifier"] = re.compile(rf"(?<![\w-])[وبل]?(?P<q>{qual})(?:\s*(?:of|من))?(?:\s+the)?[\s(\-]*$")
+    g.rx["role"] = re.compile(rf"(?<!\w)[وف]?(?P<r>{_alt(_all(lex['role_cues']))})[\s(]*$")
+    g.rx["point"] = re.compile(rf"(?<!\w)(?P<p>{_alt(lex['point_cues'])})[\s(]*$")
+
+    numbers = _alt(_all(lex["number_words"]))
+    num = rf"(?:ال[\u0640\s]*)?(?:[0-9]{{1,3}}(?![0-9]|[.,][0-9])|{numbers}{_R})"
+    units = _alt(_all(lex["units"]))
+    joiner = _alt(lex["range_joiners"])
+    g.rx["duration"] = re.compile(
+        rf"{_L}(?:(?P<pre>next|past|last|coming|following|first)\s+)?"
+        rf"(?:(?:(?:ما\s+)?بين|من|between|from)\s+)?"
+        rf"(?:(?P<n1>{num})\s*(?:{joiner}\s*|و\s*|and\s+)(?P<n2>{num})|(?P<n>{num}))"
+        rf"\s*(?:-\s*)?(?P<u>{units}){_R}"
+        rf"|{_L}(?P<u2>{units})\s+(?P<n3>ال{numbers}){_R}"
+        rf"|{_L}(?P<dual>{_alt(lex['dual_units'])}){_R}",
+        re.I)
+    g.rx["after_markers"] = re.compile(rf"\s+(?P<mk>{markers}){_R}")
+    g.rx["after_words"] = re.compile(rf"\s+(?P<w>{_alt(lex['ago_cues_after'] + lex['later_cues_after'])}){_R}")
+    cue_words = {"window": lex["window_cues"], "ago": lex["ago_cues_before"], "later": lex["later_cues_before"],
+                 "duration": lex["duration_cues"]}
+    g.rx["duration_cue"] = re.compile(rf"(?<!\w)[وف]?(?P<c>{_alt(_all(cue_words))})(?:\s+the)?\s*$")
+    g.duration_cue_of = {_key(w): kind for kind, words in cue_words.items() for w in words}  # type: ignore[attr-defined]
+    g.ago_after = {_key(w) for w in lex["ago_cues_after"]}  # type: ignore[attr-defined]
+
+    g.rx["vague"] = re.compile(rf"{_L}(?:(?P<neg>{_alt(lex['vague_negations'])})\s+)?(?P<v>{_alt(_all(lex['vague']))}){_R}")
+    g.rx["statement"] = re.compile(rf"(?<![^\W\d_])[وف]?{_alt(lex['statement_cues'])}")
+    g.rx["count_after"] = re.compile(rf"\s*(?:{_alt(lex['count_nouns'])})(?!\w)")
+    g.rx["count_before"] = re.compile(rf"(?<!\w)(?:{_alt(lex['count_preceders'])})\s*$")
+
+
+def _relperiod_words(lex: dict[str, Any]) -> list[str]:
+    return [str(w) for offsets in lex["relative_periods"].values() for words in offsets.values() for w in words]
+
+
+# ---------------------------------------------------------------- periods (what a date expression names)
+@dataclass(frozen=True)
+class _Period:
+    """An unresolved period. Absolute kinds ignore the anchor; the others need one."""
+
+    kind: str  # day | month | year | rel | month_noyear | day_noyear | weekday | relday
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    unit: str = ""
+    offset: int = 0
+    pref: str = "nearest"  # past | future | current | nearest
+    weekday: int | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def absolute(self) -> bool:
+        return self.kind in ("day", "month", "year")
+
+    def resolve(self, a: Date | None) -> tuple[Date, Date, str] | None:
+        if self.kind == "day":
+            d = Date(self.year, self.month, self.day)  # type: ignore[arg-type]
+            return d, d, "day"
+        if self.kind == "month":
+            return (*_month_span(self.year, self.month), "month")  # type: ignore[arg-type]
+        if self.kind == "year":
+            return Date(self.year, 1, 1), Date(self.year, 12, 31), "year"  # type: ignore[arg-type]
+        if a is None:
+            return None
+        if self.kind == "relday":
+            d = a + dt.timedelta(days=self.offset)
+            return d, d, "day"
+        if self.kind == "rel":
+            if self.unit == "year":
+                return Date(a.year + self.offset, 1, 1), Date(a.year + self.offset, 12, 31), "year"
+            if self.unit == "month":
+                first = add_months(Date(a.year, a.month, 1), self.offset)
+                return (*_month_span(first.year, first.month), "month")
+            monday = a - dt.timedelta(days=a.weekday()) + dt.timedelta(weeks=self.offset)
+            return monday, monday + dt.timedelta(days=6), "week"
+        if self.kind == "month_noyear":
+            m = self.month or 1
+            if self.pref == "past":
+                y = a.year if m < a.month else a.year - 1
+            elif self.pref == "future":
+                y = a.year if m > a.month else a.year + 1
+            elif self.pref == "current":
+                y = a.year
+            else:
+                y = min((a.year - 1, a.year, a.year + 1),
+                        key=lambda yy: abs((Date(yy, m, 15) - a).days))
+            return (*_month_span(y, m), "month")
+        if self.kind == "day_noyear":
+            candidates = []
+            for yy in (a.year - 1, a.year, a.year + 1):
+                try:
+                    candidates.append(Date(yy, self.month, self.day))  # type: ignore[arg-type]
+                except ValueError:
+                    continue
+            if not candidates:
+                return None
+            if self.pref == "past":
+                before = [c for c in candidates if c < a]
+                d = max(before) if before else min(candidates)
+            elif self.pref == "future":
+                after = [c for c in candidates if c > a]
+                d = min(after) if after else max(candidates)
+            else:
+                d = min(candidates, key=lambda c: (abs((c - a).days), c > a))
+            return d, d, "day"
+        if self.kind == "weekday":
+            wd = self.weekday or 0
+            if self.pref == "future":
+                delta = (wd - a.weekday()) % 7 or 7
+                d = a + dt.timedelta(days=delta)
+            elif self.pref == "past_strict":
+                d = a - dt.timedelta(days=(a.weekday() - wd) % 7 or 7)
+            else:
+                d = a - dt.timedelta(days=(a.weekday() - wd) % 7)
+            return d, d, "day"
+        return None
+
+
+def _qualify(q: str, f: Date, t: Date, gran: str) -> tuple[Date, Date, str]:
+    """Apply end/start/early/late/mid/quarter/half to a resolved period (see module docstring)."""
+    if gran == "year":
+        y = f.year
+        spans = {
+            "end": (Date(y, 12, 1), Date(y, 12, 31), "month"),
+            "start": (Date(y, 1, 1), Date(y, 1, 31), "month"),
+            "early": (Date(y, 1, 1), Date(y, 3, 31), "quarter"),
+            "late": (Date(y, 10, 1), Date(y, 12, 31), "quarter"),
+            "mid": (Date(y, 6, 1), Date(y, 7, 31), "month"),
+            "h1": (Date(y, 1, 1), Date(y, 6, 30), "quarter"),
+            "h2": (Date(y, 7, 1), Date(y, 12, 31), "quarter"),
+        }
+        if q in spans:
+            return spans[q]
+        if q.startswith("q"):
+            n = int(q[1])
+            first = Date(y, 3 * n - 2, 1)
+            return first, _month_span(y, 3 * n)[1], "quarter"
+        return f, t, gran
+    if gran == "quarter":
+        last = Date(t.year, t.month, 1)
+        middle = add_months(f, 1)
+        pick = {"end": last, "late": last, "start": f, "early": f, "mid": middle}.get(q)
+        if pick:
+            return (*_month_span(pick.year, pick.month), "month")
+        return f, t, gran
+    if gran == "month":
+        if q in ("end", "late"):
+            return f.replace(day=21), t, "week"
+        if q in ("start", "early"):
+            return f, f.replace(day=10), "week"
+        if q == "mid":
+            return f.replace(day=11), f.replace(day=20), "week"
+    return f, t, gran
+
+
+# ---------------------------------------------------------------- candidates
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    kind: str  # period | duration | vague
+    period: _Period | None = None
+    qualifier: str | None = None
+    role: str = "point"
+    role_cue: str = ""
+    weak: bool = False
+    # durations
+    n: int = 0
+    unit: str = ""
+    direction: str = "duration"  # window | back | ago | later | since | duration
+    # vague
+    vague_attr: str = ""
+    negated: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _month_from(g: _Grammar, raw: str, cased: str) -> tuple[int | None, list[str]]:
+    """First month named in `raw` ("آب/أغسطس"); a note when a slash pair disagrees."""
+    parts = [p for p in re.split(r"[/\\()]", raw) if p.strip()]
+    found = []
+    for p in parts:
+        k = _key(p).rstrip(".")
+        if k in g.month_of:
+            found.append((g.month_of[k], p.strip()))
+    if not found:
+        return None, []
+    m, word = found[0]
+    if _key(word).rstrip(".") in g.ambiguous_months and cased.lstrip()[:1].islower():
+        return None, []
+    notes = [f"month-pair-mismatch: {raw}"] if len({f[0] for f in found}) > 1 else []
+    return m, notes
+
+
+def _period_from_match(g: _Grammar, name: str, m: re.Match[str], norm: str) -> tuple[_Period | None, bool]:
+    """(period, weak). Weak periods count only with a qualifier or a cue in front."""
+    gd = m.groupdict()
+    notes: list[str] = []
+    month = None
+    if gd.get("mon"):
+        month, notes = _month_from(g, m.group("mon"), getattr(norm, "cased", norm)[m.start("mon"):m.end("mon")])
+        if month is None:
+            return None, False
+    pref = "nearest"
+    mk = gd.get("mk") or gd.get("emk")
+    if mk:
+        pref = g.marker_of.get(_key(mk), "nearest")
+        if pref == "current" and name not in ("m_marked", "m_en_marked", "dm", "md"):
+            pref = "nearest"
+    try:
+        if name in ("dmy", "mdy"):
+            Date(int(m.group("y")), month, int(m.group("d")))  # type: ignore[arg-type]
+            return _Period("day", int(m.group("y")), month, int(m.group("d")), notes=tuple(notes)), False
+        if name in ("iso", "numeric"):
+            d, mo = int(m.group("d")), int(m.group("m"))
+            if name == "numeric" and mo > 12 and d <= 12:  # 09/27/2025 written US-style
+                d, mo = mo, d
+            Date(int(m.group("y")), mo, d)
+            return _Period("day", int(m.group("y")), mo, d), False
+    except ValueError:
+        return None, False
+    if name == "my":
+        return _Period("month", int(m.group("y")), month, notes=tuple(notes)), False
+    if name in ("dm", "md"):
+        d = int(m.group("d"))
+        if not 1 <= d <= 31 or d > calendar.monthrange(2000, month)[1]:  # type: ignore[arg-type]
+            return None, False
+        return _Period("day_noyear", month=month, day=d, pref=pref, notes=tuple(notes)), False
+    if name in ("m_marked", "m_en_marked"):
+        return _Period("month_noyear", month=month, pref=pref, notes=tuple(notes)), False
+    if name == "m_month_word":
+        return _Period("month_noyear", month=month, notes=tuple(notes)), False
+    if name == "m_bare":
+        return _Period("month_noyear", month=month, notes=tuple(notes)), True
+    if name == "year":
+        y = int(m.group("y"))
+        weak = False
+        if not gd.get("yc"):
+            if g.rx["count_after"].match(norm, m.end()) or g.rx["count_before"].search(norm[max(0, m.start() - 25):m.start()]):
+                return None, False
+        return _Period("year", y), weak
+    if name == "relperiod":
+        unit, offset = g.relperiod_of[_key(m.group("rp"))]
+        return _Period("rel", unit=unit, offset=offset), False
+    if name == "weakperiod":
+        return _Period("rel", unit=g.weak_period_of[_key(m.group("wp"))], offset=0), True
+    if name == "relday":
+        offset = g.relday_of[_key(m.group("rd"))]
+        if gd.get("wd"):
+            notes.append(f"weekday: {m.group('wd')}")
+            return _Period("relday", offset=offset, weekday=g.weekday_of[_key(m.group("wd"))], notes=tuple(notes)), False
+        return _Period("relday", offset=offset), False
+    if name == "weekday":
+        wd_key = _key(m.group("wd"))
+        cued = bool(gd.get("dp") or gd.get("yawm") or gd.get("emk") or gd.get("mk"))
+        if wd_key in g.ambiguous_weekdays and not cued:
+            return None, False
+        if not cued and getattr(norm, "cased", norm)[m.start("wd"):m.end("wd")][:1].islower():
+            return None, False
+        wpref = "past"
+        if mk:
+            kind = g.marker_of.get(_key(mk), "")
+            wpref = {"future": "future", "past": "past_strict"}.get(kind, "past")
+        return _Period("weekday", weekday=g.weekday_of[wd_key], pref=wpref), False
+    if name in ("hijri_dmy", "hijri_my"):
+        return _hijri_period(g, m), False
+    return None, False
+
+
+def _hijri_period(g: _Grammar, m: re.Match[str]) -> _Period | None:
+    try:
+        from hijridate import Hijri
+    except ImportError:  # pragma: no cover - declared dependency
+        log.warning("hijridate not installed: Hijri date %r left unresolved", m.group(0))
+        return None
+    hm = g.hijri_month_of.get(_key(m.group("hm")))
+    if hm is None:
+        return None
+    hy = int(m.group("hy"))
+    try:
+        if m.groupdict().get("d"):
+            hd = int(m.group("d"))
+            greg = Hijri(hy, hm, hd).to_gregorian()
+            note = f"hijri: {hy}-{hm:02d}-{hd:02d} = {greg.isoformat()}"
+            return _Period("day", greg.year, greg.month, greg.day, notes=(note,))
+        first = Hijri(hy, hm, 1)
+        last = Hijri(hy, hm, first.month_length()).to_gregorian()
+        start = first.to_gregorian()
+        note = f"hijri: {hy}-{hm:02d} = {start.isoformat()}..{last.isoformat()}"
+        # A Hijri month straddles two Gregorian months: keep its exact days via a span note.
+        return _Period("hijri_month", start.year, start.month, start.day, notes=(note, f"span:{last.isoformat()}"))
+    except (ValueError, OverflowError):
+        return None
+
+
+def _overlap_free(cands: list[_Cand]) -> list[_Cand]:
+    """Longest first; among equal lengths the earlier one. No two results overlap."""
+    chosen: list[_Cand] = []
+    taken: list[tuple[int, int]] = []
+    for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.start)):
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        chosen.append(c)
+        taken.append((c.start, c.end))
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def _find_periods(g: _Grammar, norm: str) -> list[_Cand]:
+    cands = []
+    for name, rx in g.periods:
+        for m in rx.finditer(norm):
+            period, weak = _period_from_match(g, name, m, norm)
+            if period is None:
+                continue
+            cands.append(_Cand(m.start(), m.end(), "period", period=period, weak=weak))
+    periods = _overlap_free(cands)
+    out = []
+    for c in periods:
+        _attach_hijri_twin(g, c, norm)
+        before = norm[max(0, c.start - 45):c.start]
+        qm = g.rx["qualifier"].search(before)
+        if qm:
+            c.qualifier = g.qualifier_of.get(_key(qm.group("q")).rstrip("-").strip() or "mid",
+                                             g.qualifier_of.get(_key(qm.group("q")), None))
+            if c.qualifier:
+                c.start -= len(before) - qm.start("q")
+                before = norm[max(0, c.start - 45):c.start]
+        rm = g.rx["role"].search(before)
+        if rm:
+            c.role_cue = _key(rm.group("r"))
+            c.role = g.role_of.get(c.role_cue, "point")
+            c.start -= len(before) - rm.start("r")
+        if c.weak and not (c.qualifier or rm or g.rx["point"].search(before)):
+            continue
+        if c.role == "point" and rm is None and c.period and c.period.kind == "year" and not c.qualifier:
+            pass
+        out.append(c)
+    return out
+
+
+def _attach_hijri_twin(g: _Grammar, c: _Cand, norm: str) -> None:
+    """"5 ربيع الآخر 1447 هـ الموافق 27 أيلول 2025": one result, Gregorian value, Hijri in notes."""
+    p = c.period
+    if p is None or not any(n.startswith("hijri:") for n in p.notes):
+        return
+    link = g.rx["twin_link"].match(norm, c.end)
+    pos = link.end() if link else c.end
+    for name in ("dmy", "mdy"):
+        m = g.rx[name].match(norm, pos)
+        if not m:
+            continue
+        twin, _ = _period_from_match(g, name, m, norm)
+        if twin is None or twin.kind != "day":
+            continue
+        notes = list(p.notes)
+        if p.kind == "day":
+            gap = abs((Date(twin.year, twin.month, twin.day) - Date(p.year, p.month, p.day)).days)  # type: ignore[arg-type]
+            if gap > 2:
+                notes.append(f"hijri-gregorian-mismatch: Hijri gives {Date(p.year, p.month, p.day).isoformat()}, "  # type: ignore[arg-type]
+                             f"the Gregorian twin says {Date(twin.year, twin.month, twin.day).isoformat()} ({gap} days apart)")  # type: ignore[arg-type]
+        c.period = _Period("day", twin.year, twin.month, twin.day, notes=tuple(notes))
+        c.end = m.end()
+        return
+
+
+def _number(g: _Grammar, raw: str | None) -> int | None:
+    if not raw:
+        return None
+    k = _key(raw)
+    k = re.sub(r"^ال[\u0640\s]*", "", k)
+    if k.isdigit():
+        return int(k)
+    return g.number_of.get(k)
+
+
+def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
+    out = []
+    for m in g.rx["duration"].finditer(norm):
+        gd = m.groupdict()
+        unit_raw = gd.get("u") or gd.get("u2") or gd.get("dual")
+        unit = g.unit_of.get(_key(unit_raw))
+        if unit is None:
+            continue
+        if gd.get("dual"):
+            n, explicit = 2, True
+        else:
+            n = _number(g, gd.get("n2") or gd.get("n") or gd.get("n3"))
+            explicit = n is not None and (bool(gd.get("n2")) or _key(gd.get("n") or gd.get("n3") or "") not in ("a", "an", "one"))
+        if not n or n > 120:
+            continue
+        c = _Cand(m.start(), m.end(), "duration", n=n, unit=unit)
+        if gd.get("n1"):
+            low = _number(g, gd["n1"])
+            c.notes.append(f"range: {low}-{n} {unit}s")
+        pre = (gd.get("pre") or "").lower()
+        direction = ""
+        if pre in ("next", "coming", "following"):
+            direction = "window"
+        elif pre in ("past", "last"):
+            direction = "back"
+        am = g.rx["after_markers"].match(norm, m.end())
+        if am:
+            kind = g.marker_of.get(_key(am.group("mk")))
+            if kind in ("future", "past"):
+                direction = "window" if kind == "future" else "back"
+                c.end = am.end()
+        aw = g.rx["after_words"].match(norm, c.end)
+        if aw and not direction:
+            direction = "ago" if _key(aw.group("w")) in g.ago_after else "later"  # type: ignore[attr-defined]
+            c.end = aw.end()
+        before = norm[max(0, m.start() - 30):m.start()]
+        cm = g.rx["duration_cue"].search(before)
+        if cm:
+            cue_kind = g.duration_cue_of.get(_key(cm.group("c")), "duration")  # type: ignore[attr-defined]
+            cue_key = _key(cm.group("c"))
+            if cue_kind == "ago" and cue_key == "منذ":
+                cue_kind = "since"
+            if direction in ("", "window") or cue_kind == "window":
+                if direction == "back":
+                    pass
+                elif cue_kind == "later" and direction == "window":
+                    direction = "window"
+                else:
+                    direction = cue_kind if direction == "" or cue_kind == "window" else direction
+            if cue_kind != "duration":  # "would take", "لمدة" stay outside the expression
+                c.start = max(0, m.start() - (len(before) - cm.start("c")))
+        if not direction:
+            if not explicit and not cm:
+                continue
+            direction = "duration"
+        c.direction = direction
+        out.append(c)
+    return out
+
+
+def _find_vague(g: _Grammar, norm: str) -> list[_Cand]:
+    out = []
+    for m in g.rx["vague"].finditer(norm):
+        attr = g.vague_of.get(_key(m.group("v")))
+        if attr:
+            out.append(_Cand(m.start(), m.end(), "vague", vague_attr=attr, negated=bool(m.group("neg"))))
+    return out
+
+
+# ---------------------------------------------------------------- statement dates and anchors
+_SENTENCE_END = re.compile(r"[!?؟\n]|\.(?=\s|$)")
+
+
+def _sentence_bounds(norm: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for m in _SENTENCE_END.finditer(norm):
+        bounds.append((start, m.end()))
+        start = m.end()
+    bounds.append((start, len(norm)))
+    return bounds
+
+
+def _is_statement_date(g: _Grammar, c: _Cand, norm: str, sent: tuple[int, int], others: list[_Cand]) -> bool:
+    p = c.period
+    if p is None or p.kind != "day" or c.role != "point" or c.qualifier:
+        return False
+    lo = max(sent[0], c.start - 70)
+    for o in others:  # the cue must be nearer than any other time expression ("اليوم الجمعة (7 ...)" aside)
+        if o is not c and lo <= o.end <= c.start and not (o.period and o.period.kind in ("relday", "weekday")):
+            lo = o.end
+    if g.rx["statement"].search(norm, lo, c.start):
+        return True
+    hi = min(sent[1], c.end + 25)
+    for o in others:
+        if o is not c and c.end <= o.start < hi:
+            hi = o.start
+    return bool(g.rx["statement"].search(norm, c.end, hi))
+
+
+def _anchor_input(anchor: str | Date | None, anchor_how: str) -> tuple[Date | None, str, list[str]]:
+    if anchor is None or anchor == "":
+        return None, "none", []
+    if isinstance(anchor, dt.datetime):
+        return anchor.date(), anchor_how, []
+    if isinstance(anchor, Date):
+        return anchor, anchor_how, []
+    try:
+        start, end = parse_partial_date(str(anchor))
+    except ValueError:
+        log.warning("anchor %r is not a date; relative times left unresolved", anchor)
+        return None, "none", [f"anchor-unparsed: {anchor}"]
+    return start, ("partial" if start != end else anchor_how), []
+
+
+# ---------------------------------------------------------------- public API
+def find_times(text: str, anchor: str | Date | None = None, *, anchor_how: str = "published",
+               language: str | None = None, config: Any | None = None) -> list[TimeRef]:
+    """Every time expression in `text`, resolved to an interval; offsets are into `text`.
+
+    `anchor`: ISO date, partial ISO ("2011", "2011-07": resolved against its start, anchor_how
+    "partial") or None (relative expressions stay open). `language` is accepted for symmetry with
+    the other stages; the grammar tries every family since pan-Arab news mixes them.
+    """
+    if not text:
+        return []
+    g = _grammar(str(_lexicon_path(config)))
+    a, how, anchor_notes = _anchor_input(anchor, anchor_how)
+    norm = _Norm.of(text)
+    cands = _overlap_free(_find_periods(g, norm) + _find_durations(g, norm) + _find_vague(g, norm))
+    sentences = _sentence_bounds(norm)
+
+    def sentence_of(pos: int) -> tuple[int, int]:
+        for s, e in sentences:
+            if s <= pos < e:
+                return s, e
+        return sentences[-1]
+
+    statements: list[tuple[_Cand, Date]] = []
+    for c in cands:
+        if c.kind == "period" and _is_statement_date(g, c, norm, sentence_of(c.start), cands):
+            c.role = "statement"
+            p = c.period
+            statements.append((c, Date(p.year, p.month, p.day)))  # type: ignore[arg-type, union-attr]
+
+    days = {k: int(getattr(config, k, v)) if config is not None else v for k, v in DEFAULT_DAYS.items()}
+    out = []
+    for c in cands:
+        sent = sentence_of(c.start)
+        local = [(abs(sc.start - c.start), d) for sc, d in statements if sc is not c and sentence_of(sc.start) == sent]
+        if local and c.role != "statement":
+            ca, chow = min(local, key=lambda x: x[0])[1], "statement"
+        else:
+            ca, chow = a, how
+        c.start, c.end = norm.orig_start(c.start), norm.orig_end(c.end)
+        ref = _resolve(c, ca, chow, days, text)
+        if anchor_notes:
+            ref = TimeRef(**{**ref.__dict__, "notes": ref.notes + tuple(anchor_notes)})
+        out.append(ref)
+    return out
+
+
+def _iso(d: Date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _resolve(c: _Cand, a: Date | None, how: str, days: dict[str, int], text: str) -> TimeRef:
+    notes = list(c.notes)
+    frm: Date | None = None
+    to: Date | None = None
+    gran = "day"
+    role = c.role
+    if c.kind == "period":
+        p = c.period
+        assert p is not None
+        notes += [n for n in p.notes if not n.startswith("span:")]
+        if p.kind == "hijri_month":
+            span_end = next(n for n in p.notes if n.startswith("span:"))[5:]
+            resolved = (Date(p.year, p.month, p.day), Date.fromisoformat(span_end), "month")  # type: ignore[arg-type]
+        else:
+            resolved = p.resolve(a)
+        if resolved is not None and p.kind == "relday" and p.weekday is not None and resolved[0].weekday() != p.weekday:
+            notes.append(f"weekday-mismatch: {resolved[0].isoformat()} is not a {calendar.day_name[p.weekday]}")
+        if resolved is None:
+            gran = {"rel": p.unit or "year", "month_noyear": "month"}.get(p.kind, "day")
+            if c.qualifier and gran in ("year", "month"):
+                gran = "month" if gran == "year" else "week"
+        else:
+            f, t, gran = resolved
+            if c.qualifier:
+                f, t, gran = _qualify(c.qualifier, f, t, gran)
+            frm, to = f, t
+            if role in ("deadline", "until"):
+                if c.role_cue in ("before", "قبل", "ahead of", "prior to"):
+                    to = f - dt.timedelta(days=1)
+                frm = a if a is not None and a <= to else None
+                if a is not None and a > to:
+                    notes.append("deadline-before-anchor")
+                if "at least" in c.role_cue or "على الاقل" in c.role_cue:
+                    notes.append("at-least")
+            elif role == "since":
+                to = None
+            elif role == "after":
+                role, frm, to = "since", t + dt.timedelta(days=1), None
+                notes.append("after")
+        if role == "after":
+            role = "since"
+    elif c.kind == "duration":
+        gran = c.unit
+        role = {"window": "window", "back": "window", "ago": "point", "later": "point",
+                "since": "since"}.get(c.direction, "duration")
+        if a is not None:
+            if c.direction == "back":
+                frm, to = _shift(a, -c.n, c.unit), a
+            elif c.direction == "ago":
+                frm = to = _shift(a, -c.n, c.unit)
+            elif c.direction == "since":
+                frm, to = _shift(a, -c.n, c.unit), None
+            elif c.direction == "later":
+                frm = to = _shift(a, c.n, c.unit)
+            else:
+                frm, to = a, _shift(a, c.n, c.unit)
+    else:
+        gran, role = "vague", "vague"
+        n = days.get(c.vague_attr, DEFAULT_DAYS.get(c.vague_attr, 180))
+        if c.negated:
+            notes.append("negated")
+            if a is not None:
+                frm, to = a + dt.timedelta(days=n), None
+        elif a is not None:
+            frm, to = a, a + dt.timedelta(days=n)
+    if a is None:
+        how = "none"
+    return TimeRef(text=text[c.start:c.end], start=c.start, end=c.end, value_from=_iso(frm), value_to=_iso(to),
+                   granularity=gran, anchor=_iso(a), anchor_how=how, role=role, notes=tuple(notes))
+
+
+def find_dateline_date(text: str, config: Any | None = None) -> Date | None:
+    """The first full day date in the opening text ("طرابلس - 10 أيلول 2021", "BAGHDAD, 10 December
+    2021 —", "في بيان صباح اليوم الجمعة (7 تشرين الثاني 2025)"); None when there is none."""
+    for ref in find_times(text[:600], None, config=config):
+        if ref.granularity == "day" and ref.value_from and ref.role in ("point", "statement"):
+            return Date.fromisoformat(ref.value_from)
+    return None

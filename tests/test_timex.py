@@ -1,0 +1,227 @@
+"""Table-driven tests for checker.timex.find_times.
+
+Each row: text, anchor, the expression expected (exact matched text), value_from, value_to,
+granularity, role. Rows marked with a seed number come from the real seed articles.
+
+dateparser 1.5.0 on the same table (bench/timex_table_score.py, "search_dates" with the row's anchor as
+RELATIVE_BASE, a row counts when some found date falls inside the expected interval):
+DATEPARSER_SCORE (filled by the bench script's last run, see below)
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from checker.timex import find_dateline_date, find_times, parse_partial_date
+
+# text, anchor, expected expression, value_from, value_to, granularity, role
+TABLE: list[tuple[str, str | None, str, str | None, str | None, str, str]] = [
+    # --- seeds
+    ("بانسحاب قوات الولايات المتحدة من جميع الأراضي في نهاية العام الحالي", "2011", "نهاية العام الحالي",
+     "2011-12-01", "2011-12-31", "month", "point"),  # seed 000, partial anchor
+    ("وكان الجيش الأميركي قد أنهى مهامه القتالية في العراق نهاية آب/أغسطس الماضي", "2011-01-15",
+     "نهاية آب/أغسطس الماضي", "2010-08-21", "2010-08-31", "week", "point"),  # seed 000
+    ("ووقع العراق والولايات المتحدة عام 2008 اتفاقية", "2011", "عام 2008", "2008-01-01", "2008-12-31", "year", "point"),
+    ("مع خفض عدد القوات الأمريكية إلى 2500 بحلول 15 يناير الماضى", "2021-04-20", "بحلول 15 يناير الماضى",
+     None, "2021-01-15", "day", "deadline"),  # seed 001: a deadline already past at publication
+    ("أن قواته لن تغادر العراق في الوقت القريب", "2021-04-20", "في الوقت القريب",
+     "2021-04-20", "2021-07-19", "vague", "vague"),  # seed 001
+    ("قال ماكنزى: أعتقد أننا لن نغادر قريبا", "2021-04-20", "قريبا", "2021-04-20", "2021-10-17", "vague", "vague"),
+    ("فتح باب التقديم حتى 31 ديسمبر", "2025-12-16", "حتى 31 ديسمبر", "2025-12-16", "2025-12-31", "day", "until"),
+    ("الحوار الاستراتيجي بين الولايات المتحدة والعراق في يوليو 2021", None, "يوليو 2021",
+     "2021-07-01", "2021-07-31", "month", "point"),  # seed 003
+    ("ولجنة التنسيق العليا في فبراير 2023", None, "فبراير 2023", "2023-02-01", "2023-02-28", "month", "point"),
+    ("يشار إلى أن العراق كان قد أعلن في نهاية 2021 انتهاء المهام القتالية", None, "نهاية 2021",
+     "2021-12-01", "2021-12-31", "month", "point"),  # seed 003
+    ("وأوضح النعمان، في بيان صباح اليوم الجمعة (7 تشرين الثاني 2025)، أن المشاورات", "2025-11-07",
+     "7 تشرين الثاني 2025", "2025-11-07", "2025-11-07", "day", "statement"),  # seed 004
+    ("التي عقدها المسؤولون يوم أمس الخميس جاءت", "2025-11-07", "يوم أمس الخميس",
+     "2025-11-06", "2025-11-06", "day", "point"),  # seed 004
+    ("سيواصلون مشاوراتهم في الأشهر المقبلة بهدف", "2025-11-07", "الأشهر المقبلة",
+     "2025-11-07", "2026-05-06", "vague", "vague"),  # seed 004
+    ("في (27 أيلول 2025)، أعلنت الحكومة والولايات المتحدة عن اتفاق على إنهاء المهمة العسكرية للتحالف في العراق "
+     "خلال الـ12 شهراً المقبلة، وفي موعد لا يتجاوز نهاية أيلول 2025", "2025-11-07", "خلال الـ12 شهراً المقبلة",
+     "2025-09-27", "2026-09-27", "month", "window"),  # seed 004: the statement date anchors the window
+    ("في (27 أيلول 2025)، أعلنت الحكومة والولايات المتحدة عن اتفاق على إنهاء المهمة العسكرية للتحالف في العراق "
+     "خلال الـ12 شهراً المقبلة، وفي موعد لا يتجاوز نهاية أيلول 2025", "2025-11-07",
+     "في موعد لا يتجاوز نهاية أيلول 2025", "2025-09-27", "2025-09-30", "week", "deadline"),  # seed 004
+    ("في (27 أيلول 2025)، أعلنت الحكومة عن اتفاق", "2025-11-07", "27 أيلول 2025",
+     "2025-09-27", "2025-09-27", "day", "statement"),
+    # --- Arabic absolute, every month family
+    ("جرى ذلك في 3 كانون الثاني 2020", None, "3 كانون الثاني 2020", "2020-01-03", "2020-01-03", "day", "point"),
+    ("في 14 شباط 2019", None, "14 شباط 2019", "2019-02-14", "2019-02-14", "day", "point"),
+    ("في 20 آذار 2003 بدأت الحرب", None, "20 آذار 2003", "2003-03-20", "2003-03-20", "day", "point"),
+    ("واشنطن - 14 نيسان 2021", None, "14 نيسان 2021", "2021-04-14", "2021-04-14", "day", "point"),
+    ("في أيار 2011", None, "أيار 2011", "2011-05-01", "2011-05-31", "month", "point"),
+    ("في 30 حزيران 2009 انسحبت القوات من المدن", None, "30 حزيران 2009", "2009-06-30", "2009-06-30", "day", "point"),
+    ("في تموز 2014", None, "تموز 2014", "2014-07-01", "2014-07-31", "month", "point"),
+    ("طرابلس - 10 أيلول 2021", None, "10 أيلول 2021", "2021-09-10", "2021-09-10", "day", "point"),
+    ("في 31 تشرين الأول 2022", None, "31 تشرين الأول 2022", "2022-10-31", "2022-10-31", "day", "point"),
+    ("في كانون الأول 2011", None, "كانون الأول 2011", "2011-12-01", "2011-12-31", "month", "point"),
+    ("أعلن في 5 يونيه 2020", None, "5 يونيه 2020", "2020-06-05", "2020-06-05", "day", "statement"),
+    ("في 9 يوليه 2020", None, "9 يوليه 2020", "2020-07-09", "2020-07-09", "day", "point"),
+    ("في 21 أغسطس 2021", None, "21 أغسطس 2021", "2021-08-21", "2021-08-21", "day", "point"),
+    ("في ابريل 2023", None, "ابريل 2023", "2023-04-01", "2023-04-30", "month", "point"),
+    ("في 2 مايو 2011", None, "2 مايو 2011", "2011-05-02", "2011-05-02", "day", "point"),
+    ("في 16 ديسمبر 2025", None, "16 ديسمبر 2025", "2025-12-16", "2025-12-16", "day", "point"),
+    ("الجزائر في 5 جويلية 1962", None, "5 جويلية 1962", "1962-07-05", "1962-07-05", "day", "point"),
+    ("في 12 جانفي 2022", None, "12 جانفي 2022", "2022-01-12", "2022-01-12", "day", "point"),
+    ("في فيفري 2021", None, "فيفري 2021", "2021-02-01", "2021-02-28", "month", "point"),
+    ("في 3 أفريل 2020", None, "3 أفريل 2020", "2020-04-03", "2020-04-03", "day", "point"),
+    ("في جوان 2019", None, "جوان 2019", "2019-06-01", "2019-06-30", "month", "point"),
+    ("في 15 أوت 2021", None, "15 أوت 2021", "2021-08-15", "2021-08-15", "day", "point"),
+    ("الرباط في 30 يوليوز 2023", None, "30 يوليوز 2023", "2023-07-30", "2023-07-30", "day", "point"),
+    ("في 14 غشت 2022", None, "14 غشت 2022", "2022-08-14", "2022-08-14", "day", "point"),
+    ("في شتنبر 2021", None, "شتنبر 2021", "2021-09-01", "2021-09-30", "month", "point"),
+    ("في 6 نونبر 2020", None, "6 نونبر 2020", "2020-11-06", "2020-11-06", "day", "point"),
+    ("في 18 دجنبر 2019", None, "18 دجنبر 2019", "2019-12-18", "2019-12-18", "day", "point"),
+    ("في 29 آب/أغسطس 2021", None, "29 آب/أغسطس 2021", "2021-08-29", "2021-08-29", "day", "point"),
+    ("في ٢٧ أيلول ٢٠٢٥", None, "٢٧ أيلول ٢٠٢٥", "2025-09-27", "2025-09-27", "day", "point"),
+    ("عام ۲۰۱۱", None, "عام ۲۰۱۱", "2011-01-01", "2011-12-31", "year", "point"),
+    ("بتاريخ 27/09/2025", None, "27/09/2025", "2025-09-27", "2025-09-27", "day", "point"),
+    # --- Arabic qualified and relative
+    ("بحلول منتصف عام 2024", "2023-01-10", "بحلول منتصف عام 2024", "2023-01-10", "2024-07-31", "month", "deadline"),
+    ("في أواخر 2025", None, "أواخر 2025", "2025-10-01", "2025-12-31", "quarter", "point"),
+    ("في مطلع 2025", None, "مطلع 2025", "2025-01-01", "2025-03-31", "quarter", "point"),
+    ("خلال الربع الأول من عام 2024", None, "الربع الأول من عام 2024", "2024-01-01", "2024-03-31", "quarter", "point"),
+    ("العام المقبل", "2021-06-01", "العام المقبل", "2022-01-01", "2022-12-31", "year", "point"),
+    ("العام الماضي", "2021-06-01", "العام الماضي", "2020-01-01", "2020-12-31", "year", "point"),
+    ("في 24 كانون الأول/ديسمبر المقبل", "2021-06-01", "24 كانون الأول/ديسمبر المقبل",
+     "2021-12-24", "2021-12-24", "day", "point"),
+    ("في 15 يناير", "2021-12-20", "15 يناير", "2022-01-15", "2022-01-15", "day", "point"),
+    ("وقع الهجوم الثلاثاء", "2025-11-07", "الثلاثاء", "2025-11-04", "2025-11-04", "day", "point"),
+    ("وصل أمس", "2025-11-07", "أمس", "2025-11-06", "2025-11-06", "day", "point"),
+    ("أمس الأول", "2025-11-07", "أمس الأول", "2025-11-05", "2025-11-05", "day", "point"),
+    ("منذ عام 2003", "2021-06-01", "منذ عام 2003", "2003-01-01", None, "year", "since"),
+    ("حتى نهاية 2021", "2021-06-01", "حتى نهاية 2021", "2021-06-01", "2021-12-31", "month", "until"),
+    ("بين أربعة وستة أشهر", "2021-06-01", "بين أربعة وستة أشهر", "2021-06-01", "2021-12-01", "month", "duration"),
+    ("في غضون السنوات الخمس القادمة", "2021-06-01", "في غضون السنوات الخمس القادمة",
+     "2021-06-01", "2026-06-01", "year", "window"),
+    ("خلال ستة أشهر", "2022-02-17", "خلال ستة أشهر", "2022-02-17", "2022-08-17", "month", "window"),
+    ("قبل ثلاثة أشهر", "2021-06-01", "قبل ثلاثة أشهر", "2021-03-01", "2021-03-01", "month", "point"),
+    ("الأسبوع المقبل", "2025-11-07", "الأسبوع المقبل", "2025-11-10", "2025-11-16", "week", "point"),
+    ("5 ربيع الآخر 1447 هـ الموافق 27 أيلول 2025", None, "5 ربيع الآخر 1447 هـ الموافق 27 أيلول 2025",
+     "2025-09-27", "2025-09-27", "day", "point"),
+    # --- English
+    ("France, which announced on 17 February 2022 that its troops would leave Mali within six months",
+     "2022-06-01", "within six months", "2022-02-17", "2022-08-17", "month", "window"),
+    ("France, which announced on 17 February 2022 that its troops would leave Mali", "2022-06-01",
+     "17 February 2022", "2022-02-17", "2022-02-17", "day", "statement"),
+    ("BAGHDAD, 10 December 2021 — the coalition", None, "10 December 2021", "2021-12-10", "2021-12-10", "day", "point"),
+    ("on September 27, 2025 they met", None, "September 27, 2025", "2025-09-27", "2025-09-27", "day", "point"),
+    ("the combat mission ends at the end of 2021", None, "the end of 2021", "2021-12-01", "2021-12-31", "month", "point"),
+    ("troops will stay until at least mid-2024", "2023-03-01", "until at least mid-2024",
+     "2023-03-01", "2024-07-31", "month", "until"),
+    ("by 15 January", "2020-11-17", "by 15 January", "2020-11-17", "2021-01-15", "day", "deadline"),
+    ("no later than the end of September 2025", "2025-09-27", "no later than the end of September 2025",
+     "2025-09-27", "2025-09-30", "week", "deadline"),
+    ("before 1 June 2021", "2021-01-01", "before 1 June 2021", "2021-01-01", "2021-05-31", "day", "deadline"),
+    ("the withdrawal would take four to six months", "2021-04-14", "four to six months",
+     "2021-04-14", "2021-10-14", "month", "duration"),
+    ("within the next 12 months", "2025-09-27", "within the next 12 months", "2025-09-27", "2026-09-27", "month", "window"),
+    ("since March 2003", None, "since March 2003", "2003-03-01", None, "month", "since"),
+    ("in 2021", None, "2021", "2021-01-01", "2021-12-31", "year", "point"),
+    ("last August", "2011-01-15", "last August", "2010-08-01", "2010-08-31", "month", "point"),
+    ("next year", "2021-06-01", "next year", "2022-01-01", "2022-12-31", "year", "point"),
+    ("by the end of the current year", "2021-06-01", "by the end of the current year",
+     "2021-06-01", "2021-12-31", "month", "deadline"),
+    ("the attack happened on Tuesday", "2025-11-07", "Tuesday", "2025-11-04", "2025-11-04", "day", "point"),
+    ("yesterday", "2025-11-07", "yesterday", "2025-11-06", "2025-11-06", "day", "point"),
+    ("US forces will not leave soon", "2021-04-20", "soon", "2021-04-20", "2021-10-17", "vague", "vague"),
+    ("in the coming months", "2021-04-20", "in the coming months", "2021-04-20", "2021-10-17", "vague", "vague"),
+    ("in the first quarter of 2024", None, "the first quarter of 2024", "2024-01-01", "2024-03-31", "quarter", "point"),
+    ("late 2025", None, "late 2025", "2025-10-01", "2025-12-31", "quarter", "point"),
+    ("early 2025", None, "early 2025", "2025-01-01", "2025-03-31", "quarter", "point"),
+    ("three months ago", "2021-06-01", "three months ago", "2021-03-01", "2021-03-01", "month", "point"),
+]
+
+
+def _pick(text: str, anchor: str | None, expr: str):
+    refs = find_times(text, anchor)
+    hits = [r for r in refs if r.text == expr]
+    assert hits, f"{expr!r} not found in {[r.text for r in refs]}"
+    return hits[0]
+
+
+@pytest.mark.parametrize("text,anchor,expr,value_from,value_to,granularity,role", TABLE,
+                         ids=[f"{i:03d}" for i in range(len(TABLE))])
+def test_table(text, anchor, expr, value_from, value_to, granularity, role):
+    ref = _pick(text, anchor, expr)
+    assert (ref.value_from, ref.value_to, ref.granularity, ref.role) == (value_from, value_to, granularity, role)
+    assert text[ref.start:ref.end] == expr
+
+
+def test_table_is_big_enough():
+    arabic = [row for row in TABLE if any("\u0600" <= ch <= "\u06ff" for ch in row[0])]
+    assert len(TABLE) >= 70 and len(arabic) >= 45 and len(TABLE) - len(arabic) >= 20
+
+
+@pytest.mark.parametrize("text", [
+    "انتشر نحو 47 ألف جندي في المنطقة",
+    "cut to 2500 troops",
+    "raised rates by 600 basis points",
+    "inflation reached 27.25 percent",
+    "some 2000 troops remain",
+    "خلال اللقاء بحث الطرفان العلاقات",
+    "we may go there",
+])
+def test_numbers_that_are_not_times(text):
+    assert find_times(text, "2021-01-01") == []
+
+
+def test_no_overlaps_and_offsets():
+    text = "في (27 أيلول 2025)، أعلنت خلال الـ12 شهراً المقبلة، وفي موعد لا يتجاوز نهاية أيلول 2025"
+    refs = find_times(text, "2025-11-07")
+    spans = sorted((r.start, r.end) for r in refs)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    assert all(text[r.start:r.end] == r.text for r in refs)
+
+
+def test_statement_anchor_reported():
+    text = "في (27 أيلول 2025)، أعلنت الحكومة انسحابا خلال الـ12 شهراً المقبلة"
+    window = _pick(text, "2025-11-07", "خلال الـ12 شهراً المقبلة")
+    assert (window.anchor, window.anchor_how) == ("2025-09-27", "statement")
+
+
+def test_partial_and_missing_anchor():
+    ref = _pick("في نهاية العام الحالي", "2011", "نهاية العام الحالي")
+    assert (ref.anchor, ref.anchor_how) == ("2011-01-01", "partial")
+    ref = _pick("في نهاية العام الحالي", None, "نهاية العام الحالي")
+    assert (ref.value_from, ref.value_to, ref.anchor_how) == (None, None, "none")
+    ref = _pick("في 3 كانون الثاني 2020", None, "3 كانون الثاني 2020")
+    assert ref.value_from == "2020-01-03"
+
+
+def test_vague_days_come_from_config():
+    from checker.config import Config
+
+    ref = find_times("soon", "2021-01-01", config=Config().replace(soon_days=10))[0]
+    assert ref.value_to == "2021-01-11"
+
+
+def test_hijri_mismatch_noted():
+    ref = find_times("15 رمضان 1446 هـ الموافق 27 أيلول 2025", None)[0]
+    assert ref.value_from == "2025-09-27"
+    assert any(n.startswith("hijri-gregorian-mismatch") for n in ref.notes)
+    ref = find_times("5 ربيع الآخر 1447 هـ الموافق 27 أيلول 2025", None)[0]
+    assert not any(n.startswith("hijri-gregorian-mismatch") for n in ref.notes)
+
+
+def test_parse_partial_date():
+    assert parse_partial_date("2011") == (dt.date(2011, 1, 1), dt.date(2011, 12, 31))
+    assert parse_partial_date("2011-02") == (dt.date(2011, 2, 1), dt.date(2011, 2, 28))
+    assert parse_partial_date("2011-07-03") == (dt.date(2011, 7, 3), dt.date(2011, 7, 3))
+    with pytest.raises(ValueError):
+        parse_partial_date("July 2011")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("طرابلس - 10 أيلول 2021\nقال المتحدث", dt.date(2021, 9, 10)),
+    ("BAGHDAD, 10 December 2021 — The coalition", dt.date(2021, 12, 10)),
+    ("واشنطن - 14 نيسان 2021", dt.date(2021, 4, 14)),
+    ("وأوضح في بيان صباح اليوم الجمعة (7 تشرين الثاني 2025)، أن", dt.date(2025, 11, 7)),
+    ("لا تاريخ هنا", None),
+])
+def test_find_dateline_date(text, expected):
+    assert find_dateline_date(text) == expected

@@ -1,0 +1,54 @@
+"""`checker when`: JSON on stdout, one-line usage error on a bad --anchor."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from checker.cli import app
+
+runner = CliRunner()
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_when_prints_intervals():
+    result = runner.invoke(app, ["when", "بحلول 15 يناير الماضى", "--anchor", "2021-04-20"])
+    assert result.exit_code == 0, result.output
+    refs = json.loads(result.stdout)
+    assert [(r["text"], r["value_from"], r["value_to"], r["granularity"], r["role"]) for r in refs] == [
+        ("بحلول 15 يناير الماضى", None, "2021-01-15", "day", "deadline")]
+    assert {"start", "end", "anchor"} <= set(refs[0])
+
+
+def test_when_anchor_defaults_to_today():
+    result = runner.invoke(app, ["when", "yesterday"])
+    assert result.exit_code == 0, result.output
+    ref = json.loads(result.stdout)[0]
+    assert ref["value_from"] == (dt.date.today() - dt.timedelta(days=1)).isoformat()
+
+
+def test_when_partial_anchor():
+    result = runner.invoke(app, ["when", "في نهاية العام الحالي", "--anchor", "2011"])
+    ref = json.loads(result.stdout)[0]
+    assert (ref["value_to"], ref["anchor_how"]) == ("2011-12-31", "partial")
+
+
+def test_when_nothing_found_is_empty_list():
+    result = runner.invoke(app, ["when", "no time here"])
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+
+
+def test_when_bad_anchor_subprocess():
+    exe = Path(sys.executable).parent / "checker"
+    proc = subprocess.run([str(exe), "when", "soon", "--anchor", "2021-13-45"], capture_output=True, text=True,
+                          cwd=REPO, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "E001" in proc.stderr and "Traceback" not in proc.stderr
+    ok = subprocess.run([str(exe), "when", "في 27 أيلول 2025", "--anchor", "2025-11-07"], capture_output=True,
+                        text=True, cwd=REPO, timeout=60)
+    assert ok.returncode == 0 and json.loads(ok.stdout)[0]["value_from"] == "2025-09-27"
