@@ -99,11 +99,13 @@ def build_session(findings_doc: dict[str, Any], corpus: Path, *, reviewer: str |
     except Exception as exc:  # a bad checker.toml must not stop a review; the version is informative
         log.warning("rules version unknown: %s", exc)
         rules_dir = None
+    produced_by = findings_doc.get("checker") if isinstance(findings_doc.get("checker"), dict) else {}
     return ReviewSession(
         findings_doc=findings_doc, corpus=root, reviewer=reviewer or rs.default_reviewer(root),
         reviews_file=rs.reviews_path(root), report_html=report if report and report.is_file() else None,
-        rules_version=findings_doc.get("rules_version") or rs.rules_version(rules_dir),
-        checker_version=findings_doc.get("checker_version") or __version__,
+        # the versions that produced the findings being judged, else the ones installed now
+        rules_version=produced_by.get("rules_version") or rs.rules_version(rules_dir),
+        checker_version=produced_by.get("version") or __version__,
     )
 
 
@@ -159,6 +161,11 @@ def locate(text: str, needle: str, hint: int | None = None) -> tuple[int, int] |
         return None
     if hint is not None and text[hint:hint + len(needle)] == needle:
         return hint, hint + len(needle)
+    if hint is not None:  # a claim starts somewhere on the hinted line
+        line_end = text.find("\n", hint)
+        at = text.find(needle, hint, len(text) if line_end < 0 else line_end)
+        if at >= 0:
+            return at, at + len(needle)
     starts = [m.start() for m in re.finditer(re.escape(needle), text)]
     if starts:
         best = min(starts, key=lambda s: abs(s - (hint or 0)))
@@ -166,6 +173,19 @@ def locate(text: str, needle: str, hint: int | None = None) -> tuple[int, int] |
     pattern = r"\s+".join(re.escape(token) for token in needle.split())
     found = re.search(pattern, text)
     return (found.start(), found.end()) if found else None
+
+
+def _line_offset(text: str, line: Any) -> int | None:
+    """Offset of a 1-based line of the file: findings.json gives each claim's line in the original file
+    (its start/end are offsets into the cleaned text, which differ once boilerplate was dropped)."""
+    if not isinstance(line, int) or isinstance(line, bool) or line < 1:
+        return None
+    offset = 0
+    for _ in range(line - 1):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return None
+    return offset
 
 
 def _marked(text: str, marks: list[tuple[int, int, str]]) -> Markup:
@@ -184,7 +204,10 @@ def _marked(text: str, marks: list[tuple[int, int, str]]) -> Markup:
 def claim_context(text: str | None, claim: dict[str, Any]) -> dict[str, Any]:
     """The claim's paragraph with the claim span marked (and its time expressions inside it)."""
     claim_text = claim.get("text") or ""
-    span = locate(text, claim_text, claim.get("start")) if text else None
+    hint = _line_offset(text, claim.get("line")) if text else None
+    if hint is None and isinstance(claim.get("start"), int):
+        hint = claim["start"]  # offsets into the cleaned text: only a tie-breaker between repeats
+    span = locate(text, claim_text, hint) if text else None
     time_marks = []
     for t in claim.get("times", []) or []:
         where = locate(claim_text, t.get("text") or "")
@@ -211,6 +234,12 @@ def claim_context(text: str | None, claim: dict[str, Any]) -> dict[str, Any]:
     return {"found": True,
             "html": escape(lead) + escape(before) + Markup('<mark class="claim">{}</mark>').format(inner)
             + escape(after) + escape(trail)}
+
+
+def format_number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def safe_url(url: Any) -> str | None:
@@ -280,9 +309,12 @@ def timeline_svg(rows: list[dict[str, Any]]) -> bytes | None:
         for y, row in enumerate(rows):
             color = "#b3261e" if row["in_finding"] else "#7a7a7a"
             for lo, hi in row["spans"]:
-                start, end = lo or low, hi or high
-                ax.plot([mdates.date2num(start), mdates.date2num(end)], [y, y], color=color, linewidth=6,
-                        solid_capstyle="butt", alpha=0.85)
+                start, end = mdates.date2num(lo or low), mdates.date2num(hi or high)
+                if end - start < (mdates.date2num(high) - mdates.date2num(low)) / 150:
+                    # a single day would be an invisible bar: draw it as a diamond
+                    ax.plot(start, y, marker="D", color=color, markersize=9, alpha=0.85)
+                else:
+                    ax.plot([start, end], [y, y], color=color, linewidth=6, solid_capstyle="butt", alpha=0.85)
             if row["published"]:
                 ax.plot(mdates.date2num(row["published"]), y, marker="o", color="#1f4e9c", markersize=7)
         ax.set_yticks(range(len(rows)))
@@ -337,6 +369,7 @@ def create_app(session: ReviewSession, allowed_hosts: list[str] | None = None):
 
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     templates.env.globals.update(tag_labels=TAG_LABELS, verdict_keys=VERDICT_KEYS, verdict_labels=VERDICT_LABELS)
+    templates.env.filters["num"] = format_number
 
     def finding_or_404(fid: str) -> dict[str, Any]:
         if not rs.is_finding_id(fid):

@@ -274,6 +274,16 @@ def test_claim_context_when_the_paragraph_is_missing():
     assert spaced["found"] and '<mark class="time">3 May</mark>' in str(spaced["html"])
 
 
+def test_claim_line_picks_the_right_repeat():
+    text = "Header\nThe army left.\nMiddle line.\nThe army left. Again, later.\n"
+    context = ra.claim_context(text, {"text": "The army left.", "line": 4, "times": []})
+    assert str(context["html"]) == '<mark class="claim">The army left.</mark> Again, later.'
+
+
+def test_versions_come_from_the_findings_file(session):
+    assert session.rules_version == "rules-fixture-1" and session.checker_version == "0.1.0"
+
+
 def test_html_and_jsonl_sources_give_context(tmp_path):
     page = tmp_path / "a.html"
     page.write_text("<html><script>var x='<p>';</script><p>Intro.</p><p>The army &amp; police left.</p></html>")

@@ -155,6 +155,13 @@ def test_precision_per_rule_and_kind():
     assert p["unmatched"] == ["f-00000000"]
 
 
+def test_fixture_follows_the_findings_json_schema():
+    schema_module = pytest.importorskip("checker.report.findings")
+    import jsonschema
+
+    jsonschema.Draft202012Validator(schema_module.findings_schema()).validate(FINDINGS)
+
+
 def test_load_findings_json_checks_the_contract(tmp_path):
     assert rs.load_findings_json(DATA / "reports" / "findings.json")["findings"]
     bad = tmp_path / "findings.json"
