@@ -259,7 +259,12 @@ def seeds_result():
 
     seeds = REPO / "seeds"
     config = load_config(seeds)
-    return pipeline.run_check([seeds], config, progress=False)
+    import inspect
+
+    # no store: the test must not leave seeds/.checker behind, and must not depend on a stale cache
+    options = {k: v for k, v in (("use_store", False), ("progress", False))
+               if k in inspect.signature(pipeline.run_check).parameters}
+    return pipeline.run_check([seeds], config, **options)
 
 
 @pytest.mark.slow

@@ -33,6 +33,19 @@ def claim_block(view: ClaimView) -> Markup:
     return Markup('<blockquote class="claim-text" {}>{}</blockquote>').format(dir_attrs(view), marked(view))
 
 
+def time_item(item) -> Markup:
+    """The quote isolated (<bdi>) so an Arabic expression cannot reorder the ISO interval after it."""
+    details = Markup(' <span class="muted">({})</span>').format(item.details) if item.details else Markup("")
+    return Markup('<li dir="ltr">«<bdi class="quote">{}</bdi>» → <span class="value">{}</span>{}</li>').format(
+        item.quote, item.value, details)
+
+
+def swatch(colour: str | None) -> Markup:
+    if not colour:
+        return Markup("")
+    return Markup('<span class="swatch" style="background:{}" aria-hidden="true"></span>').format(colour)
+
+
 def slots(view: ClaimView) -> list[tuple[str, str]]:
     c = view.claim
     pairs = [("event", c.event), ("subject", c.subject), ("scope", c.scope), ("speaker", c.speaker),
@@ -52,7 +65,8 @@ def _environment():
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(marked=marked, dir_attrs=dir_attrs, claim_block=claim_block, slots=slots)
+    env.globals.update(marked=marked, dir_attrs=dir_attrs, claim_block=claim_block, slots=slots,
+                       time_item=time_item, swatch=swatch)
     return env
 
 
@@ -61,7 +75,7 @@ def add_charts(view: ReportView) -> ReportView:
 
     for index, cluster in enumerate(view.clusters, start=1):
         try:
-            cluster.chart_svg, cluster.chart_note = render_chart(cluster, f"chart{index}")
+            cluster.chart_svg, cluster.chart_note = render_chart(cluster, f"chart{index}", view.source_colours)
         except Exception as exc:  # a chart must never cost the reader the rest of the report
             import logging
 
@@ -95,6 +109,7 @@ def render_html(view: ReportView, charts: bool = True) -> str:
         severities=view.severities_present,
         sources=view.sources,
         source_hrefs=source_hrefs,
+        colours=view.source_colours,
     )
 
 

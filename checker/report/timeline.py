@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 FIGSIZE = (8.0, 3.6)  # inches; fixed so the SVG is the same on every machine
 HASH_SALT = "checker"
+MAX_LABELLED = 8  # more value labels than this overlap; the table below the chart has every value
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -59,19 +60,35 @@ class Mark:
     high: float | dt.date | None
 
 
+# what a claim "claims" when it has several times: a deadline says more than the date it was said on
+ROLE_PRIORITY = {"deadline": 0, "window": 1, "until": 2, "since": 3, "vague": 4, "point": 5}
+
+
+def primary_time(row: ClaimView):
+    """The one time drawn for a claim (the table lists them all): the most telling role, and among
+    equals not the bare day the claim was asserted on ("on Friday" in a Friday dateline), then text order."""
+    usable = [t for t in row.claim.times if t.value_from or t.value_to]
+    if not usable:
+        return None
+
+    def is_assertion_day(ref) -> bool:
+        return ref.value_from == ref.value_to == row.asserted
+
+    return min(usable, key=lambda t: (ROLE_PRIORITY.get(t.role, 5), is_assertion_day(t), row.claim.times.index(t)))
+
+
 def _date_marks(rows: list[ClaimView]) -> list[Mark]:
     marks = []
     for row in rows:
         x = parse_partial_date(row.asserted)
-        if x is None:
+        ref = primary_time(row)
+        if x is None or ref is None:
             continue
-        partial = bool(row.asserted) and len(row.asserted) < 10
-        for ref in row.claim.times:
-            low = parse_partial_date(ref.value_from)
-            high = parse_partial_date(ref.value_to, end=True)
-            if low is None and high is None:
-                continue
-            marks.append(Mark(row.claim.id, row.source_id, x, partial, low, high))
+        low = parse_partial_date(ref.value_from)
+        high = parse_partial_date(ref.value_to, end=True)
+        if low is None and high is None:
+            continue
+        marks.append(Mark(row.claim.id, row.source_id, x, bool(row.asserted) and len(row.asserted) < 10, low, high))
     return marks
 
 
@@ -86,11 +103,15 @@ def _number_marks(rows: list[ClaimView]) -> tuple[list[Mark], str]:
         x = parse_partial_date(row.asserted)
         if x is None:
             continue
-        for q in row.claim.quantities:
-            if q.unit == unit:
-                marks.append(Mark(row.claim.id, row.source_id, x, len(row.asserted or "") < 10, q.value,
+        # one figure per claim, the first of the chart's unit, so the line joins claim to claim
+        for q in [q for q in row.claim.quantities if q.unit == unit][:1]:
+            marks.append(Mark(row.claim.id, row.source_id, x, len(row.asserted or "") < 10, q.value,
                                   q.value_max if q.value_max is not None else q.value))
     return marks, unit
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def _spread(marks: list[Mark]) -> dict[int, float]:
@@ -116,7 +137,7 @@ def _prefix_ids(svg: str, prefix: str) -> str:
     return pattern.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
 
 
-def render_chart(cluster: ClusterView, chart_id: str) -> tuple[str | None, str]:
+def render_chart(cluster: ClusterView, chart_id: str, colours: dict[str, str] | None = None) -> tuple[str | None, str]:
     """(inline SVG or None, a note for the reader about what is and is not drawn)."""
     marks = _date_marks(cluster.rows)
     numeric_unit = ""
@@ -136,7 +157,7 @@ def render_chart(cluster: ClusterView, chart_id: str) -> tuple[str | None, str]:
 
     source_ids = sorted({m.source_id for m in marks})
     palette = matplotlib.colormaps["tab10"].colors
-    colour = {sid: palette[i % len(palette)] for i, sid in enumerate(source_ids)}
+    colour = {sid: (colours or {}).get(sid) or palette[i % len(palette)] for i, sid in enumerate(source_ids)}
     offsets = _spread(marks)
 
     with matplotlib.rc_context({"svg.hashsalt": HASH_SALT, "svg.fonttype": "path", "font.size": 9,
@@ -145,48 +166,59 @@ def render_chart(cluster: ClusterView, chart_id: str) -> tuple[str | None, str]:
         ax = fig.add_subplot()
         to_num = mdates.date2num
         xs, ys = [], []
+        label_points = len(marks) <= MAX_LABELLED
         for i, m in enumerate(marks):
             x = to_num(m.x) + offsets[i]
             c = colour[m.source_id]
             face = "white" if m.x_partial else c  # hollow marker: only the year/month of assertion is known
-            low = to_num(m.low) if numeric_unit == "" and m.low is not None else m.low
-            high = to_num(m.high) if numeric_unit == "" and m.high is not None else m.high
+            low = to_num(m.low) if not numeric_unit and m.low is not None else m.low
+            high = to_num(m.high) if not numeric_unit and m.high is not None else m.high
             if low is not None and high is not None and low != high:
                 ax.vlines(x, low, high, colors=[c], linewidth=5, alpha=0.35)
                 ax.plot([x], [low], marker="_", markersize=10, color=c)
             end = high if high is not None else low
-            ax.plot([x], [end], marker="v" if high is not None else "^", markersize=8, color=c,
-                    markerfacecolor=face, linestyle="none")
+            marker = "o" if numeric_unit else ("v" if high is not None else "^")
+            ax.plot([x], [end], marker=marker, markersize=8 if numeric_unit else 9, color=c,
+                    markerfacecolor=face, linestyle="none", zorder=3)
+            if label_points:
+                shown = m.high if m.high is not None else m.low
+                text = _number(shown) if numeric_unit else shown.isoformat()
+                ax.annotate(text, (x, end), xytext=(6, 2), textcoords="offset points", fontsize=7, color=c)
             xs.append(x)
             ys.append(end)
         order = sorted(range(len(xs)), key=lambda i: (xs[i], ys[i]))
         if len(order) > 1:
             ax.plot([xs[i] for i in order], [ys[i] for i in order], color="#888888", linewidth=0.8,
-                    linestyle="-", zorder=0)
+                    linestyle="-", zorder=1)
         ax.xaxis_date()
         locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        all_y = [v for m in marks for v in ((m.low, m.high) if numeric_unit else
+                                            (to_num(m.low) if m.low else None, to_num(m.high) if m.high else None))
+                 if v is not None]
         if numeric_unit:
+            from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=all(float(v).is_integer() for v in all_y)))
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _number(v)))
             ax.set_ylabel(f"claimed figure ({numeric_unit})")
+            pad_y = max(abs(max(all_y)) * 0.05, (max(all_y) - min(all_y)) * 0.1, 1.0)
         else:
             ax.yaxis_date()
             ylocator = mdates.AutoDateLocator(minticks=3, maxticks=7)
             ax.yaxis.set_major_locator(ylocator)
-            ax.yaxis.set_major_formatter(mdates.ConciseDateFormatter(ylocator))
+            ax.yaxis.set_major_formatter(mdates.ConciseDateFormatter(ylocator, show_offset=False))
             ax.axline((xs[0], xs[0]), slope=1, color="#bbbbbb", linestyle="--", linewidth=0.8, zorder=0)
             ax.set_ylabel("claimed date / deadline")
+            pad_y = max(15.0, (max(all_y) - min(all_y)) * 0.08)
         ax.set_xlabel("asserted (statement or publication date)")
-        pad_x = max(5.0, (max(xs) - min(xs)) * 0.06)
-        ax.set_xlim(min(xs) - pad_x, max(xs) + pad_x)
-        all_y = [v for m in marks for v in ((m.low, m.high) if numeric_unit else
-                                            (to_num(m.low) if m.low else None, to_num(m.high) if m.high else None))
-                 if v is not None]
-        pad_y = max(1.0 if numeric_unit else 15.0, (max(all_y) - min(all_y)) * 0.08)
+        pad_x = max(5.0, (max(xs) - min(xs)) * 0.08)
+        ax.set_xlim(min(xs) - pad_x, max(xs) + pad_x * 1.5)  # room on the right for value labels
         ax.set_ylim(min(all_y) - pad_y, max(all_y) + pad_y)
         ax.grid(True, color="#eeeeee", linewidth=0.6)
-        handles = [Line2D([], [], color=colour[sid], marker="v", linestyle="none", markersize=7, label=sid)
-                   for sid in source_ids]
+        handles = [Line2D([], [], color=colour[sid], marker="o" if numeric_unit else "v", linestyle="none",
+                          markersize=7, label=sid) for sid in source_ids]
         if not numeric_unit:
             handles.append(Line2D([], [], color="#bbbbbb", linestyle="--", label="claimed = asserted"))
         fig.legend(handles=handles, loc="outside right upper", fontsize=7, frameon=False)

@@ -27,6 +27,19 @@ class Segment:
     marked: bool
 
 
+@dataclass(frozen=True)
+class TimeItem:
+    """One resolved time or figure, in parts, so HTML can isolate the (maybe Arabic) quote from the
+    left-to-right interval; a single string would be reordered by the bidi algorithm."""
+
+    quote: str
+    value: str
+    details: str
+
+    def __str__(self) -> str:
+        return f"«{self.quote}» → {self.value}" + (f" ({self.details})" if self.details else "")
+
+
 @dataclass
 class ClaimView:
     claim: Claim
@@ -38,8 +51,8 @@ class ClaimView:
     href: str  # relative to the report folder, with #L<line>
     location: str  # "seeds/004_x.txt:12"
     segments: list[Segment]
-    times: list[str]
-    quantities: list[str]
+    time_items: list[TimeItem]
+    quantity_items: list[TimeItem]
     rtl: bool
     lang: str
 
@@ -58,6 +71,14 @@ class ClaimView:
     @property
     def source_id(self) -> str:
         return self.claim.source_id
+
+    @property
+    def times(self) -> list[str]:
+        return [str(t) for t in self.time_items]
+
+    @property
+    def quantities(self) -> list[str]:
+        return [str(q) for q in self.quantity_items]
 
 
 @dataclass
@@ -91,6 +112,7 @@ class ReportView:
     kinds_present: list[str]
     severities_present: list[str]
     out_dir: Path | None = field(default=None)
+    source_colours: dict[str, str] = field(default_factory=dict)
 
 
 def is_rtl(text: str, language: str | None) -> bool:
@@ -158,18 +180,18 @@ def interval_text(value_from: str | None, value_to: str | None) -> str:
     return f"{value_from or '…'}..{value_to or '…'}"
 
 
-def format_time(ref) -> str:
+def format_time(ref) -> TimeItem:
     details = [ref.granularity]
     if ref.role and ref.role != "point":
         details.append(ref.role)
     if ref.anchor:
         details.append(f"anchor {ref.anchor}" + (f" ({ref.anchor_how})" if ref.anchor_how else ""))
-    return f"«{ref.text}» → {interval_text(ref.value_from, ref.value_to)} ({', '.join(details)})"
+    return TimeItem(ref.text, interval_text(ref.value_from, ref.value_to), ", ".join(details))
 
 
-def format_quantity(q) -> str:
+def format_quantity(q) -> TimeItem:
     value = f"{q.value:g}" + (f"–{q.value_max:g}" if q.value_max is not None else "")
-    return f"«{q.text}» → {value} {q.unit}"
+    return TimeItem(q.text, f"{value} {q.unit}", "")
 
 
 def claim_view(claim: Claim, result: CheckResult, out_dir: Path, letter: str = "") -> ClaimView:
@@ -198,8 +220,8 @@ def claim_view(claim: Claim, result: CheckResult, out_dir: Path, letter: str = "
         href=href,
         location=location,
         segments=mark_segments(claim, source),
-        times=[format_time(t) for t in claim.times],
-        quantities=[format_quantity(q) for q in claim.quantities],
+        time_items=[format_time(t) for t in claim.times],
+        quantity_items=[format_quantity(q) for q in claim.quantities],
         rtl=rtl,
         lang="ar" if rtl and (language or "und") in ("und", "") else (language or "und"),
     )
@@ -225,6 +247,16 @@ def evidence_items(finding: Finding) -> list[tuple[str, str]]:
         items.append(("signals", ", ".join(finding.signals)))
     items.append(("confidence", f"{finding.confidence:.2f}"))
     return items
+
+
+# matplotlib's tab10, so a source has the same colour in every chart and in the tables
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+           "#bcbd22", "#17becf")
+
+
+def source_colours(result: CheckResult) -> dict[str, str]:
+    ids = sorted({s.id for s in result.sources} | {c.source_id for c in result.claims})
+    return {sid: PALETTE[i % len(PALETTE)] for i, sid in enumerate(ids)}
 
 
 def asserted_sort_key(view: ClaimView) -> tuple:
@@ -294,4 +326,5 @@ def build_view(result: CheckResult, out_dir: Path) -> ReportView:
         kinds_present=kinds,
         severities_present=severities,
         out_dir=out_dir,
+        source_colours=source_colours(result),
     )
