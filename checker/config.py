@@ -41,10 +41,12 @@ class Config:
     plan_overlap_days: int = 30  # plans asserted within this many days "overlap"
     date_tolerance_days: int = 15  # deadlines closer than this are "the same"
     number_tolerance: float = 0.05  # relative difference under which two figures agree
+    event_match_similarity: float = 0.7  # "the same announcement": wording this close before dates are compared
     duration_tolerance_days: int = 31  # announcement + duration vs stated deadline
     # learned signal
     signal_enabled: bool = True
-    signal_contradiction_threshold: float = 0.75
+    signal_contradiction_threshold: float = 0.9
+    signal_tension_threshold: float = 0.75
     signal_min_similarity: float = 0.55
     nli_cross_encoder: str | None = None  # optional user-supplied sentence-transformers CrossEncoder path
     # gate

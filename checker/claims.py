@@ -1,0 +1,256 @@
+"""Sentences → slot-filled claims: event, subject, scope, location, speaker, polarity, modality, tense,
+resolved times and quantities, with a check-worthiness score.
+
+Everything language-specific comes from the YAML lexicons (checker.lexicon); this module only
+combines their hits, so a new story or language is a lexicon edit, not a code change.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+
+from .config import Config
+from .lexicon import Hit, Lexicons
+from .model import Claim, Quantity, Sentence, Source, TimeRef
+from .textnorm import normalize_for_matching, to_ascii_digits
+from .timex import find_times
+
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,٬]\d{3})+|\d+(?:[.٫]\d+)?)(?![\d])")
+_WORD = re.compile(r"\S+")
+_QUOTES = re.compile(r"[\"«»“”]")
+_AR_NAME_STOP = {"في", "ان", "إن", "أن", "انه", "إنه", "أنه", "على", "الى", "إلى", "من", "عن", "خلال", "بان", "بأن",
+                 "اليوم", "امس", "أمس", "الثلاثاء", "الاربعاء", "الأربعاء", "الخميس", "الجمعه", "الجمعة",
+                 "السبت", "الاحد", "الأحد", "الاثنين", "الإثنين", "لـ", "ل", "و", "بيان", "مضيفا", "مضيفاً"}
+_EN_NAME = re.compile(r"((?:[A-Z][\w.'-]+\s){0,3}[A-Z][\w.'-]+)\s+(?:said|says|told|announced|stated|added|declared)\b")
+_EN_ACCORDING = re.compile(r"according to (?:a |an |the )?((?:[A-Z][\w.'-]+\s?){1,4})")
+_PRESENCE_COUNT = re.compile(r"(?:عدد|troops|forces|soldiers|جندي|قوات|القوات)")
+_WEAK_EVENT_FAMILIES = ("agreement", "announcement")
+
+
+def claim_id(source_id: str, normalized: str, occurrence: int) -> str:
+    digest = hashlib.sha1(f"{source_id}\x1f{normalized}\x1f{occurrence}".encode()).hexdigest()
+    return f"c-{digest[:10]}"
+
+
+def _parse_number(text: str) -> float | None:
+    cleaned = text.replace(",", "").replace("٬", "").replace("٫", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
+
+
+def extract_quantities(text: str, normalized: str, lexicons: Lexicons, times: list[TimeRef],
+                       presence_context: bool) -> list[Quantity]:
+    """Numbers with a unit. Numbers inside time expressions and bare years are not figures."""
+    digits = to_ascii_digits(text)
+    busy = [(t.start, t.end) for t in times]
+    found: list[Quantity] = []
+    for m in _NUMBER.finditer(digits):
+        if any(s <= m.start() < e for s, e in busy):
+            continue
+        value = _parse_number(m.group(1))
+        if value is None:
+            continue
+        after = digits[m.end(): m.end() + 48]
+        after_norm = normalize_for_matching(after)
+        words = after_norm.split()
+        end = m.end()
+        if words and words[0] in lexicons.multipliers:
+            value *= lexicons.multipliers[words[0]]
+            end = m.end() + after.find(after.split()[0]) + len(after.split()[0])
+            after_norm = " ".join(words[1:])
+            words = words[1:]
+        before = normalize_for_matching(digits[max(0, m.start() - 3): m.start()])
+        unit = None
+        # the unit may stand up to two words after the number ("2,400 French soldiers", "2400 جندي فرنسي")
+        window = " ".join(words[:4])
+        hit = lexicons.units.first(window)
+        if hit is not None and len(window[: hit.start].split()) <= 2:
+            unit = hit.entry
+        elif "%" in before or "$" in before:
+            unit = "percent" if "%" in before else "dollars"
+        if unit is None:
+            if 1900 <= value <= 2100 and float(value).is_integer():
+                continue  # a bare year
+            if presence_context and value >= 50:
+                unit = "troops"
+            else:
+                continue
+        found.append(Quantity(text=text[m.start(): end], start=m.start(), end=end, value=value, unit=unit))
+    return found
+
+
+def _speaker(text: str, normalized: str, lexicons: Lexicons) -> str | None:
+    m = _EN_NAME.search(text) or _EN_ACCORDING.search(text)
+    if m:
+        name = m.group(1).strip()
+        if name.lower() not in {"he", "she", "it", "they", "the", "officials", "we"}:
+            return name
+    for hit in lexicons.speech.find(normalized):
+        tail = normalized[hit.end:].split()
+        name: list[str] = []
+        for token in tail[:4]:
+            token = token.strip("،,.:\"«»()")
+            if not token or token in _AR_NAME_STOP or not re.match(r"^[\u0600-\u06FF]", token):
+                break
+            name.append(token)
+        if name:
+            return " ".join(name[:3])
+    return None
+
+
+def _nearest(hits: list[Hit], position: int) -> Hit | None:
+    return min(hits, key=lambda h: abs(h.start - position)) if hits else None
+
+
+def _generic_subject(normalized: str, lexicons: Lexicons) -> tuple[str, int] | None:
+    for pattern in lexicons.generic_subject:
+        for m in pattern.finditer(normalized):
+            qualifier = m.group("q")
+            bare = qualifier[2:] if qualifier.startswith("ال") else qualifier
+            if qualifier in lexicons.generic_skip or bare in lexicons.generic_skip:
+                continue
+            return f"forces:{bare}", m.start()
+    return None
+
+
+def _negated(normalized: str, event: Hit, lexicons: Lexicons) -> bool:
+    if lexicons.negation.any(normalized[event.start:event.end]):
+        return True
+    before = normalized[: event.start].split()[-lexicons.negation_window:]
+    return lexicons.negation.any(" ".join(before))
+
+
+def _dominant_location(sentences: list[Sentence], lexicons: Lexicons) -> str | None:
+    counts = Counter(h.entry for s in sentences for h in lexicons.locations.find(s.normalized))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons, config: Config) -> list[Claim]:
+    """Every check-worthy sentence of a source becomes one claim (score >= config.checkworthiness_threshold).
+
+    Short items (one or two sentences: headline feeds, wire flashes) are kept whole: each of their
+    sentences is a claim, since there is no filler to separate from.
+    """
+    claims: list[Claim] = []
+    short_item = len(sentences) <= 2
+    source_location = _dominant_location(sentences, lexicons)
+    previous_subject: str | None = None
+    seen: Counter[str] = Counter()
+    for sentence in sentences:
+        normalized = sentence.normalized or normalize_for_matching(sentence.text)
+        if len(normalized.split()) < 3:
+            continue
+        events = lexicons.events.find(normalized)
+        strong = [h for h in events if lexicons.event_info[h.entry].family not in _WEAK_EVENT_FAMILIES]
+        main = strong[0] if strong else (events[0] if events else None)
+        info = lexicons.event_info[main.entry] if main else None
+
+        times = find_times(sentence.text, source.published, language=source.language, config=config)
+        statement = next((t for t in times if t.role == "statement" and t.value_from), None)
+        presence_context = bool(info and info.family == "presence" and _PRESENCE_COUNT.search(normalized))
+        quantities = extract_quantities(sentence.text, normalized, lexicons, times, presence_context)
+
+        subject_hits = lexicons.subjects.find(normalized)
+        subject_hit = _nearest(subject_hits, main.start if main else 0)
+        cues: list[str] = []
+        subject = subject_hit.entry if subject_hit else None
+        subject_text = subject_hit.term if subject_hit else None
+        if subject is None:
+            generic = _generic_subject(normalized, lexicons)
+            if generic:
+                subject, _ = generic
+                subject_text = subject.split(":", 1)[1]
+        if subject is None and main is not None and info.family == "presence" and previous_subject:
+            subject = previous_subject
+            cues.append("subject-from-previous-sentence")
+        location_hit = lexicons.locations.first(normalized)
+        location = location_hit.entry if location_hit else source_location
+
+        scope_names = sorted({h.entry for h in lexicons.scope.find(normalized)})
+        polarity = "negative" if main is not None and _negated(normalized, main, lexicons) else "positive"
+        if main is not None and polarity == "positive" and lexicons.no_timetable.any(normalized):
+            polarity = "positive"
+        tense, modality = _tense_and_modality(normalized, main, lexicons, times, source)
+        speaker = _speaker(sentence.text, normalized, lexicons)
+        attribution = "quoted" if speaker and _QUOTES.search(sentence.text) else "reported" if speaker else "outlet"
+
+        score = _checkworthiness(normalized, main, info, times, quantities, subject, lexicons)
+        if short_item and len(normalized.split()) >= 3:
+            score = max(score, 0.5)
+        if score < config.checkworthiness_threshold:
+            continue
+        if main is not None:
+            cues.append(f"event:{main.term}")
+        if lexicons.postponed.any(normalized):
+            cues.append("postponed")
+        if lexicons.no_timetable.any(normalized):
+            cues.append("no-timetable")
+        seen[normalized] += 1
+        claims.append(Claim(
+            id=claim_id(source.id, normalized, seen[normalized]),
+            source_id=source.id,
+            sentence_index=sentence.index,
+            text=sentence.text,
+            start=sentence.start,
+            end=sentence.end,
+            normalized=normalized,
+            event=main.entry if main else None,
+            event_family=info.family if info else None,
+            subject=subject,
+            subject_text=subject_text,
+            scope="+".join(scope_names) or None,
+            location=location,
+            speaker=speaker,
+            attribution=attribution,
+            polarity=polarity,
+            modality=modality,
+            tense=tense,
+            times=tuple(times),
+            quantities=tuple(quantities),
+            checkworthiness=round(score, 3),
+            statement_date=statement.value_from if statement else None,
+            cues=tuple(cues),
+        ))
+        if subject and info and info.family == "presence":
+            previous_subject = subject
+    return claims
+
+
+def _tense_and_modality(normalized: str, main: Hit | None, lexicons: Lexicons, times: list[TimeRef],
+                        source: Source) -> tuple[str, str]:
+    future_form = main is not None and any(h.entry == main.entry for h in lexicons.event_future.find(normalized))
+    past_form = main is not None and any(h.entry == main.entry for h in lexicons.event_past.find(normalized))
+    hedged = lexicons.hedge.any(normalized)
+    committed = lexicons.commitment.any(normalized)
+    completed = lexicons.completed.any(normalized)
+    deadline_like = any(t.role in ("deadline", "window", "until") for t in times)
+    if lexicons.no_timetable.any(normalized):
+        return "future", "no_timetable"
+    if hedged:
+        return ("future" if future_form or committed or deadline_like else "present"), "hedge"
+    if future_form or (committed and not completed) or (deadline_like and not completed and not past_form):
+        return "future", "plan"
+    if past_form or completed:
+        return "past", "fact"
+    return "present", "assert"
+
+
+def _checkworthiness(normalized: str, main: Hit | None, info, times: list[TimeRef], quantities: list[Quantity],
+                     subject: str | None, lexicons: Lexicons) -> float:
+    score = 0.0
+    if main is not None:
+        score += 0.2 if info.family in _WEAK_EVENT_FAMILIES else 0.45
+    if any(t.role != "statement" for t in times):
+        score += 0.2
+    if quantities:
+        score += 0.2
+    if subject:
+        score += 0.1
+    if lexicons.filler.any(normalized) and not quantities and not any(
+            t.role in ("deadline", "window", "until") for t in times):
+        score -= 0.3
+    return max(0.0, min(1.0, score))
+

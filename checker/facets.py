@@ -1,0 +1,130 @@
+"""Facets: the comparable values a claim carries, each on its own clock.
+
+A claim can state several values (seed 004: "within the next 12 months" *and* "no later than the end of
+September 2025"); rules compare values, not sentences, so each claim is split into facets:
+- a *plan* facet: a deadline, window, "until" or scheduled date, compared by when it was asserted;
+- an *event* facet: when something happened (or was announced), compared by when it happened;
+- a *figure* facet: a number with a unit;
+- a *bare* facet: the claim's polarity / scope / modality alone (every claim has one).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .model import Claim, Quantity, Source, TimeRef
+
+_PAST_REFERENCE = re.compile(r"(الماضي|الماضى|المنصرم|السابق|last|previous|earlier|ago|أمس|yesterday)", re.I)
+_PLAN_ROLES = ("deadline", "window", "until", "vague")
+
+
+def parse_iso(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def published_interval(published: str | None) -> tuple[date | None, date | None, bool]:
+    """ISO or partial publication date → (first day, last day, partial?)."""
+    if not published:
+        return None, None, False
+    parts = published.split("-")
+    try:
+        if len(parts) == 1:
+            year = int(parts[0])
+            return date(year, 1, 1), date(year, 12, 31), True
+        if len(parts) == 2:
+            year, month = int(parts[0]), int(parts[1])
+            nxt = date(year + (month == 12), month % 12 + 1, 1)
+            return date(year, month, 1), nxt - timedelta(days=1), True
+        day = date.fromisoformat(published[:10])
+        return day, day, False
+    except ValueError:
+        return None, None, False
+
+
+@dataclass(frozen=True)
+class Facet:
+    claim: Claim
+    source: Source
+    clock: str  # plan | event | state
+    kind: str  # time | announce | figure | bare
+    time: TimeRef | None = None
+    quantity: Quantity | None = None
+    asserted_from: date | None = None
+    asserted_to: date | None = None
+    asserted_partial: bool = False
+
+    @property
+    def value_from(self) -> date | None:
+        return parse_iso(self.time.value_from) if self.time else None
+
+    @property
+    def value_to(self) -> date | None:
+        return parse_iso(self.time.value_to) if self.time else None
+
+    @property
+    def refers_to_past(self) -> bool:
+        return bool(self.time and _PAST_REFERENCE.search(self.time.text))
+
+    def describe(self) -> str:
+        """The value in words, for messages."""
+        if self.kind == "figure" and self.quantity:
+            q = self.quantity
+            number = f"{q.value:,.0f}" if float(q.value).is_integer() else f"{q.value:g}"
+            return f"{number} {q.unit.replace('_', ' ')}"
+        if self.time is not None:
+            t = self.time
+            if t.granularity == "vague":
+                return f"“{t.text}” (vague: {t.value_from or '…'} – {t.value_to or '…'})"
+            if t.role in ("deadline", "window", "until"):
+                word = {"deadline": "by", "window": "within a window ending", "until": "until"}[t.role]
+                return f"{word} {t.value_to or '?'} (“{t.text}”)"
+            span = t.value_from if t.value_from == t.value_to else f"{t.value_from or '…'} – {t.value_to or '…'}"
+            return f"{span} (“{t.text}”)"
+        bits = []
+        if self.claim.polarity == "negative":
+            bits.append("negated")
+        if self.claim.modality in ("hedge", "no_timetable"):
+            bits.append(self.claim.modality.replace("_", " "))
+        if self.claim.scope:
+            bits.append(self.claim.scope.replace("+", ", ").replace("_", " "))
+        return ", ".join(bits) or "no date or figure"
+
+
+def asserted_interval(claim: Claim, source: Source) -> tuple[date | None, date | None, bool]:
+    if claim.statement_date:
+        day = parse_iso(claim.statement_date)
+        return day, day, False
+    return published_interval(source.published)
+
+
+def facets_of(claim: Claim, source: Source) -> list[Facet]:
+    a_from, a_to, partial = asserted_interval(claim, source)
+    base = dict(claim=claim, source=source, asserted_from=a_from, asserted_to=a_to, asserted_partial=partial)
+    planned = claim.tense == "future" or claim.modality in ("plan", "hedge", "no_timetable")
+    facets: list[Facet] = []
+    for t in claim.times:
+        if t.role == "statement":
+            if t.value_from:
+                facets.append(Facet(clock="event", kind="announce", time=t, **base))
+            continue
+        if t.role == "duration" or not (t.value_from or t.value_to):
+            continue
+        if t.role in _PLAN_ROLES:
+            clock = "plan"
+        else:
+            start = parse_iso(t.value_from)
+            future = start is not None and a_to is not None and start > a_to and not _PAST_REFERENCE.search(t.text)
+            clock = "plan" if future or (planned and not _PAST_REFERENCE.search(t.text)) else "event"
+        facets.append(Facet(clock=clock, kind="time", time=t, **base))
+    for q in claim.quantities:
+        clock = "event" if claim.tense == "past" else "plan" if planned else "state"
+        facets.append(Facet(clock=clock, kind="figure", quantity=q, **base))
+    bare_clock = "plan" if planned else "event" if claim.tense == "past" else "state"
+    facets.append(Facet(clock=bare_clock, kind="bare", **base))
+    return facets

@@ -1,0 +1,215 @@
+"""Lexicons are data: YAML under rules/lexicon/, compiled here into matchers over normalised text.
+
+A term is written naturally (Arabic or English); at load time it is normalised like the text it is
+matched against (checker.textnorm.normalize_for_matching). Arabic terms match after optional clitics
+(و ف ب ل ك ال) and, when at least four letters long, as stems (any suffix); shorter ones only as whole
+words. English terms match whole words plus common inflections (-s, -ed, -ing, -al, -ment).
+One combined regex per category keeps matching to a single pass per sentence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import LexiconError
+from .textnorm import normalize_arabic, normalize_for_matching
+
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+_AR_PREFIX = r"(?:[وف]?(?:[بلك]|لل)?(?:ال)?)"
+_EN_SUFFIX = r"(?:s|es|d|ed|ing|al|ment|ments)?"
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: str
+    term: str
+    start: int
+    end: int
+
+
+def _term_pattern(term: str) -> str:
+    norm = normalize_for_matching(term)
+    body = r"\s+".join(re.escape(part) for part in norm.split(" "))
+    if _ARABIC.search(norm):
+        tail = "" if len(norm.replace(" ", "")) >= 4 else r"(?!\w)"
+        lead = r"(?<!\w)" if norm[0].isalnum() else ""
+        return f"{lead}{_AR_PREFIX}{body}{tail}" if lead else f"{body}{tail}"
+    lead = r"(?<!\w)" if norm[0].isalnum() else ""
+    tail = rf"{_EN_SUFFIX}(?!\w)" if norm[-1].isalnum() else ""
+    return f"{lead}{body}{tail}"
+
+
+class Matcher:
+    """All entries of one category in one regex; `find` returns every hit, leftmost-longest per position."""
+
+    def __init__(self, entries: dict[str, list[str]], origin: str):
+        self.entries = entries
+        groups: list[str] = []
+        self._names: list[str] = []
+        # longer terms first so "القوات القتالية" wins over "القوات"
+        pairs = sorted(((name, t) for name, terms in entries.items() for t in terms if str(t).strip()),
+                       key=lambda p: -len(str(p[1])))
+        for index, (name, term) in enumerate(pairs):
+            try:
+                pattern = _term_pattern(str(term))
+                re.compile(pattern)
+            except re.error as exc:
+                raise LexiconError(f"term {term!r} of '{name}' is not usable ({exc})", path=origin) from None
+            groups.append(f"(?P<g{index}>{pattern})")
+            self._names.append(name)
+        self._terms = [str(t) for _, t in pairs]
+        self._regex = re.compile("|".join(groups)) if groups else None
+
+    def find(self, normalized: str) -> list[Hit]:
+        if self._regex is None:
+            return []
+        hits = []
+        for m in self._regex.finditer(normalized):
+            index = int(m.lastgroup[1:])
+            hits.append(Hit(self._names[index], self._terms[index], m.start(), m.end()))
+        return hits
+
+    def first(self, normalized: str) -> Hit | None:
+        hits = self.find(normalized)
+        return hits[0] if hits else None
+
+    def any(self, normalized: str) -> bool:
+        return self._regex is not None and self._regex.search(normalized) is not None
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    name: str
+    family: str
+    direction: str
+
+
+@dataclass
+class Lexicons:
+    events: Matcher
+    event_info: dict[str, EventInfo]
+    event_past: Matcher
+    event_future: Matcher
+    subjects: Matcher
+    subject_group: dict[str, str]
+    generic_subject: list[re.Pattern]
+    generic_skip: frozenset[str]
+    locations: Matcher
+    negation: Matcher
+    negation_window: int
+    hedge: Matcher
+    commitment: Matcher
+    completed: Matcher
+    no_timetable: Matcher
+    postponed: Matcher
+    scope: Matcher
+    speech: Matcher
+    filler: Matcher
+    units: Matcher
+    multipliers: dict[str, float]
+    source_files: tuple[str, ...] = field(default=())
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LexiconError("lexicon file is missing", path=str(path), hint="restore it from the repository") from None
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise LexiconError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=str(path),
+                           line=line + 1 if line is not None else None) from None
+    if not isinstance(data, dict):
+        raise LexiconError("expected a mapping at the top level", path=str(path))
+    return data
+
+
+def _both_languages(entry: Any, where: str, path: Path) -> list[str]:
+    if isinstance(entry, list):
+        return [str(t) for t in entry]
+    if not isinstance(entry, dict):
+        raise LexiconError(f"'{where}' must be a list of terms or a mapping with ar:/en: lists", path=str(path))
+    terms: list[str] = []
+    for lang, values in entry.items():
+        if lang in ("family", "direction", "group", "past", "future", "window"):
+            continue
+        if not isinstance(values, list):
+            raise LexiconError(f"'{where}.{lang}' must be a list of terms", path=str(path))
+        terms += [str(v) for v in values]
+    return terms
+
+
+@lru_cache(maxsize=8)
+def load_lexicons(rules_dir: str | Path) -> Lexicons:
+    folder = Path(rules_dir) / "lexicon"
+    ev_path, subj_path, mark_path, unit_path = (folder / n for n in
+                                                 ("events.yaml", "subjects.yaml", "markers.yaml", "units.yaml"))
+    events = _read_yaml(ev_path).get("events") or {}
+    info, ev_terms, past, future = {}, {}, {}, {}
+    for name, entry in events.items():
+        if not isinstance(entry, dict) or "family" not in entry:
+            raise LexiconError(f"event '{name}' needs a family and ar:/en: term lists", path=str(ev_path))
+        info[name] = EventInfo(name, str(entry["family"]), str(entry.get("direction", "none")))
+        ev_terms[name] = _both_languages(entry, name, ev_path)
+        past[name] = [str(t) for t in entry.get("past") or []]
+        future[name] = [str(t) for t in entry.get("future") or []]
+
+    subj = _read_yaml(subj_path)
+    s_terms, s_group = {}, {}
+    for name, entry in (subj.get("subjects") or {}).items():
+        s_terms[name] = _both_languages(entry, name, subj_path)
+        s_group[name] = str(entry.get("group", name)) if isinstance(entry, dict) else name
+    generic = []
+    for lang_patterns in (subj.get("generic") or {}).values():
+        for pattern in lang_patterns:
+            try:
+                generic.append(re.compile(normalize_arabic(pattern)))
+            except re.error as exc:
+                raise LexiconError(f"generic subject pattern {pattern!r}: {exc}", path=str(subj_path)) from None
+    locations = {name: [str(t) for t in terms] for name, terms in (subj.get("locations") or {}).items()}
+
+    marks = _read_yaml(mark_path)
+
+    def markers(key: str) -> Matcher:
+        entry = marks.get(key)
+        if entry is None:
+            raise LexiconError(f"missing section '{key}'", path=str(mark_path))
+        return Matcher({key: _both_languages(entry, key, mark_path)}, str(mark_path))
+
+    scope_terms = {name: _both_languages(entry, name, mark_path) for name, entry in (marks.get("scope") or {}).items()}
+    units_doc = _read_yaml(unit_path)
+    unit_terms = {name: _both_languages(entry, name, unit_path) for name, entry in (units_doc.get("units") or {}).items()}
+    multipliers = {}
+    for table in (units_doc.get("multipliers") or {}).values():
+        for word, factor in table.items():
+            multipliers[normalize_for_matching(str(word))] = float(factor)
+
+    return Lexicons(
+        events=Matcher(ev_terms, str(ev_path)),
+        event_info=info,
+        event_past=Matcher(past, str(ev_path)),
+        event_future=Matcher(future, str(ev_path)),
+        subjects=Matcher(s_terms, str(subj_path)),
+        subject_group=s_group,
+        generic_subject=generic,
+        generic_skip=frozenset(normalize_for_matching(str(w)) for w in subj.get("generic_skip") or []),
+        locations=Matcher(locations, str(subj_path)),
+        negation=markers("negation"),
+        negation_window=int((marks.get("negation") or {}).get("window", 4)),
+        hedge=markers("hedge"),
+        commitment=markers("commitment"),
+        completed=markers("completed"),
+        no_timetable=markers("no_timetable"),
+        postponed=markers("postponed"),
+        scope=Matcher(scope_terms, str(mark_path)),
+        speech=markers("speech"),
+        filler=markers("filler"),
+        units=Matcher(unit_terms, str(unit_path)),
+        multipliers=multipliers,
+        source_files=tuple(str(p) for p in (ev_path, subj_path, mark_path, unit_path)),
+    )

@@ -1,0 +1,852 @@
+"""The rule engine: YAML rules over claim facets and pair relations → findings.
+
+A rule file (rules/*.yaml) names a `scope` (which facets it looks at), `require` / `unless` lists of
+conditions from the closed vocabulary in CONDITIONS below (each a documented Python predicate, no
+eval), a message and a question. The engine:
+  1. splits claims into facets (checker.facets),
+  2. runs `facet` rules on single facets and `source` rules on facet pairs inside one source,
+  3. runs `pair` rules on candidate claim pairs from matching, in file priority order — contradiction
+     rules are tested first, and a claim pair gets at most one pair finding,
+  4. runs `chain` rules (drift) over plan values grouped by family, subject group and place,
+  5. lets the learned signal speak on candidate pairs no slot rule could decide,
+  6. merges findings that compare the same two values into one finding with two sides, each side
+     represented by its earliest source, the others listed as restatements.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import yaml
+
+from .config import Config
+from .errors import RuleFileError
+from .facets import Facet, facets_of, parse_iso, published_interval
+from .lexicon import Lexicons
+from .model import KINDS, SEVERITIES, Claim, Finding, Source
+
+log = logging.getLogger(__name__)
+
+SCOPES = ("pair", "source", "facet", "chain", "signal")
+
+
+# --------------------------------------------------------------------------- context
+
+@dataclass
+class PairContext:
+    a: Facet
+    b: Facet
+    similarity: float
+    config: Config
+    lexicons: Lexicons
+    signal: Callable[[Claim, Claim], float] | None = None
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    def cfg(self, value: Any) -> Any:
+        """A parameter may name a Config attribute ("plan_overlap_days") instead of giving a number."""
+        if isinstance(value, str) and hasattr(self.config, value):
+            return getattr(self.config, value)
+        return value
+
+
+def _direction(lex: Lexicons, claim: Claim) -> str:
+    if claim.event and claim.event in lex.event_info:
+        return lex.event_info[claim.event].direction
+    return "none"
+
+
+def _group(lex: Lexicons, subject: str | None) -> str | None:
+    if subject is None:
+        return None
+    if subject.startswith("forces:"):
+        return "foreign_military"
+    return lex.subject_group.get(subject, subject)
+
+
+def _days(a: date | None, b: date | None) -> int | None:
+    return None if a is None or b is None else abs((a - b).days)
+
+
+def _assert_gap(ctx: PairContext) -> int | None:
+    """Days between the two assertion clocks (0 when the intervals overlap)."""
+    a, b = ctx.a, ctx.b
+    if None in (a.asserted_from, a.asserted_to, b.asserted_from, b.asserted_to):
+        return None
+    if a.asserted_to < b.asserted_from:
+        return (b.asserted_from - a.asserted_to).days
+    if b.asserted_to < a.asserted_from:
+        return (a.asserted_from - b.asserted_to).days
+    return 0
+
+
+def _stays_until(ctx: PairContext, f: Facet) -> date | None:
+    """The last day a facet says the presence continues, if it says so."""
+    direction = _direction(ctx.lexicons, f.claim)
+    staying = (direction == "stay" and f.claim.polarity == "positive") or (
+        direction == "leave" and f.claim.polarity == "negative")
+    if not staying or f.kind != "time" or f.time is None:
+        return None
+    if direction == "leave":  # "won't leave soon": present at least through the window it denies
+        return f.value_to
+    return f.value_from if f.time.role == "until" and f.value_from and "least" in f.time.text.lower() else f.value_to
+
+
+def _leaves_by(ctx: PairContext, f: Facet) -> date | None:
+    if _direction(ctx.lexicons, f.claim) != "leave" or f.claim.polarity != "positive":
+        return None
+    if f.kind != "time" or f.clock != "plan" or f.time is None or f.time.granularity == "vague":
+        return None
+    return f.value_to
+
+
+def _scopes(claim: Claim) -> set[str]:
+    return set(claim.scope.split("+")) if claim.scope else set()
+
+
+# --------------------------------------------------------------------------- conditions
+
+def c_different_sources(ctx: PairContext) -> bool:
+    """The two claims come from different sources."""
+    return ctx.a.source.id != ctx.b.source.id
+
+
+def c_same_source(ctx: PairContext) -> bool:
+    """Both claims come from one source."""
+    return ctx.a.source.id == ctx.b.source.id
+
+
+def c_different_claims(ctx: PairContext) -> bool:
+    """The two facets belong to different claims (sentences)."""
+    return ctx.a.claim.id != ctx.b.claim.id
+
+
+def c_same_family(ctx: PairContext, family: str | None = None) -> bool:
+    """Both claims are about the same event family (presence, election, rate, …), optionally a given one."""
+    fa, fb = ctx.a.claim.event_family, ctx.b.claim.event_family
+    return fa is not None and fa == fb and (family is None or fa == family)
+
+
+def c_compatible_subject(ctx: PairContext, allow_unknown: bool = False) -> bool:
+    """Subjects in the same group (US forces ~ coalition); an unknown subject only when allowed."""
+    ga, gb = _group(ctx.lexicons, ctx.a.claim.subject), _group(ctx.lexicons, ctx.b.claim.subject)
+    if ga is None or gb is None:
+        return allow_unknown
+    return ga == gb
+
+
+def c_compatible_location(ctx: PairContext) -> bool:
+    """Same place, or a place is unknown on one side."""
+    la, lb = ctx.a.claim.location, ctx.b.claim.location
+    return la is None or lb is None or la == lb
+
+
+def c_similar(ctx: PairContext, min: Any = "same_fact_similarity") -> bool:  # noqa: A002 - YAML key
+    """Embedding similarity of the two claims is at least `min`."""
+    return ctx.similarity >= float(ctx.cfg(min))
+
+
+def c_kinds(ctx: PairContext, a: Any = None, b: Any = None) -> bool:
+    """Facet kinds: time | announce | figure | bare."""
+    return (a is None or ctx.a.kind in _as_list(a)) and (b is None or ctx.b.kind in _as_list(b))
+
+
+def c_clocks(ctx: PairContext, a: Any = None, b: Any = None) -> bool:
+    """Facet clocks: plan (compared by assertion time) | event (by when it happened) | state."""
+    return (a is None or ctx.a.clock in _as_list(a)) and (b is None or ctx.b.clock in _as_list(b))
+
+
+def c_asserted_within(ctx: PairContext, days: Any = "plan_overlap_days") -> bool:
+    """Both were asserted within `days` of each other (unknown dates never count as within)."""
+    gap = _assert_gap(ctx)
+    return gap is not None and gap <= int(ctx.cfg(days))
+
+
+def c_asserted_unknown(ctx: PairContext) -> bool:
+    """At least one side has no known assertion date."""
+    return _assert_gap(ctx) is None
+
+
+def c_deadlines_differ(ctx: PairContext, tolerance: Any = "date_tolerance_days") -> bool:
+    """Both facets carry a dated plan (not vague) whose end differs by more than `tolerance` days."""
+    a, b = ctx.a, ctx.b
+    if a.kind != "time" or b.kind != "time" or "vague" in (a.time.granularity, b.time.granularity):
+        return False
+    gap = _days(a.value_to, b.value_to)
+    if gap is None or gap <= int(ctx.cfg(tolerance)):
+        return False
+    ctx.notes["delta_days"] = gap
+    return True
+
+
+def c_event_times_differ(ctx: PairContext, tolerance: Any = "date_tolerance_days") -> bool:
+    """Two dated events whose intervals are disjoint by more than `tolerance` days."""
+    a, b = ctx.a, ctx.b
+    if a.time is None or b.time is None or "vague" in (a.time.granularity, b.time.granularity):
+        return False
+    if None in (a.value_from, a.value_to, b.value_from, b.value_to):
+        return False
+    tol = timedelta(days=int(ctx.cfg(tolerance)))
+    if a.value_to + tol < b.value_from or b.value_to + tol < a.value_from:
+        ctx.notes["delta_days"] = min(abs((a.value_to - b.value_from).days), abs((b.value_to - a.value_from).days))
+        return True
+    return False
+
+
+def c_figures_differ(ctx: PairContext, tolerance: Any = "number_tolerance") -> bool:
+    """Two figures of the same unit differ by more than `tolerance` (relative)."""
+    qa, qb = ctx.a.quantity, ctx.b.quantity
+    if qa is None or qb is None or qa.unit != qb.unit:
+        return False
+    hi_a, hi_b = qa.value_max or qa.value, qb.value_max or qb.value
+    if qa.value <= hi_b and qb.value <= hi_a:  # ranges overlap
+        return False
+    top = max(abs(qa.value), abs(qb.value)) or 1.0
+    return abs(qa.value - qb.value) / top > float(ctx.cfg(tolerance))
+
+
+def c_event_overlap(ctx: PairContext, days: Any = "plan_overlap_days") -> bool:
+    """The two claims speak of the same moment: their event dates (or, lacking them, assertion dates)
+    lie within `days` of each other."""
+    ta = [f for f in _claim_facets(ctx, ctx.a) if f.kind == "time" and f.clock == "event"]
+    tb = [f for f in _claim_facets(ctx, ctx.b) if f.kind == "time" and f.clock == "event"]
+    limit = timedelta(days=int(ctx.cfg(days)))
+    if ta and tb:
+        return any(x.value_from and y.value_from and x.value_to and y.value_to and
+                   x.value_from - limit <= y.value_to and y.value_from - limit <= x.value_to for x in ta for y in tb)
+    gap = _assert_gap(ctx)
+    return gap is not None and gap <= int(ctx.cfg(days))
+
+
+def c_polarity_same(ctx: PairContext) -> bool:
+    """Both claims affirm, or both deny."""
+    return ctx.a.claim.polarity == ctx.b.claim.polarity
+
+
+def c_polarity_differs(ctx: PairContext) -> bool:
+    """One claim affirms what the other denies."""
+    return ctx.a.claim.polarity != ctx.b.claim.polarity
+
+
+def c_same_event(ctx: PairContext) -> bool:
+    """Both claims name the same event (withdraw, end_mission, …)."""
+    return ctx.a.claim.event is not None and ctx.a.claim.event == ctx.b.claim.event
+
+
+def c_scope_same(ctx: PairContext) -> bool:
+    """Neither claim is limited to combat forces while the other is not."""
+    return ("combat_forces" in _scopes(ctx.a.claim)) == ("combat_forces" in _scopes(ctx.b.claim))
+
+
+def c_scope_narrower(ctx: PairContext) -> bool:
+    """Claim a speaks of combat forces only; claim b of forces in general or all forces."""
+    return "combat_forces" in _scopes(ctx.a.claim) and "combat_forces" not in _scopes(ctx.b.claim)
+
+
+def c_stays_past_deadline(ctx: PairContext, tolerance: Any = "date_tolerance_days") -> bool:
+    """Facet a says the presence continues until a date later than the date by which facet b says it ends."""
+    until = _stays_until(ctx, ctx.a)
+    by = _leaves_by(ctx, ctx.b)
+    if until is None or by is None:
+        return False
+    if until > by + timedelta(days=int(ctx.cfg(tolerance))):
+        ctx.notes["delta_days"] = (until - by).days
+        return True
+    return False
+
+
+def c_exit_reported_before(ctx: PairContext) -> bool:
+    """Facet a reports (as done) that forces left / a mission ended at a time T, and claim b, asserted after
+    T, still plans that exit or keeps the presence: the presence went on after the reported exit."""
+    a, b = ctx.a, ctx.b
+    if a.kind != "time" or a.clock != "event" or a.claim.tense != "past" or a.claim.polarity != "positive":
+        return False
+    if _direction(ctx.lexicons, a.claim) != "leave" or a.value_to is None:
+        return False
+    if b.asserted_from is None or b.asserted_from <= a.value_to + timedelta(days=ctx.config.date_tolerance_days):
+        return False
+    b_leaves_later = _leaves_by(ctx, b) is not None and _leaves_by(ctx, b) > a.value_to
+    b_stays = _stays_until(ctx, b) is not None
+    if b_leaves_later or b_stays:
+        ctx.notes["delta_days"] = (b.asserted_from - a.value_to).days
+        return True
+    return False
+
+
+def c_mentions_transition(ctx: PairContext, side: str = "a") -> bool:
+    """The claim on `side` also speaks of a move to an advisory / training role."""
+    claim = ctx.a.claim if side == "a" else ctx.b.claim
+    text = claim.normalized
+    hits = {h.entry for h in ctx.lexicons.events.find(text)}
+    return "transition" in hits or "advisory" in _scopes(claim)
+
+
+def c_signal(ctx: PairContext, min: Any = "signal_contradiction_threshold") -> bool:  # noqa: A002
+    """The learned pair classifier gives P(contradict) of at least `min`."""
+    if ctx.signal is None:
+        return False
+    p = ctx.signal(ctx.a.claim, ctx.b.claim)
+    ctx.notes["p_contradict"] = round(float(p), 3)
+    return p >= float(ctx.cfg(min))
+
+
+def c_values_agree(ctx: PairContext) -> bool:
+    """The slots settle the pair as agreeing: comparable dated plans or figures exist and all match."""
+    tol = ctx.config.date_tolerance_days
+    fa, fb = _claim_facets(ctx, ctx.a), _claim_facets(ctx, ctx.b)
+    compared = agreed = 0
+    for x in fa:
+        for y in fb:
+            if x.kind == y.kind == "time" and x.clock == y.clock and x.value_to and y.value_to:
+                compared += 1
+                agreed += abs((x.value_to - y.value_to).days) <= tol
+            elif x.kind == y.kind == "figure" and x.quantity.unit == y.quantity.unit:
+                compared += 1
+                top = max(abs(x.quantity.value), abs(y.quantity.value)) or 1.0
+                agreed += abs(x.quantity.value - y.quantity.value) / top <= ctx.config.number_tolerance
+    return compared > 0 and agreed == compared and ctx.a.claim.polarity == ctx.b.claim.polarity
+
+
+def c_window_misses_deadline(ctx: PairContext, tolerance: Any = "duration_tolerance_days") -> bool:
+    """Facet a is a window ("within 12 months" from its announcement), facet b a dated deadline for the
+    same thing; the window's end and the deadline differ by more than `tolerance` days either way."""
+    a, b = ctx.a, ctx.b
+    if a.kind != "time" or b.kind != "time" or a.time.role != "window":
+        return False
+    if b.time.role not in ("deadline", "point", "until") or b.clock != "plan" or b.time.granularity == "vague":
+        return False
+    gap = _days(a.value_to, b.value_to)
+    if gap is None or gap <= int(ctx.cfg(tolerance)):
+        return False
+    ctx.notes["delta_days"] = gap
+    ctx.notes["suggestion"] = _typo_suggestion(a, b, int(ctx.cfg(tolerance)))
+    return True
+
+
+def c_deadline_before_statement(ctx: PairContext) -> bool:
+    """A deadline that ends before the date the same sentence says it was announced."""
+    a = ctx.a
+    statement = parse_iso(a.claim.statement_date)
+    if a.kind != "time" or a.clock != "plan" or statement is None or a.value_to is None:
+        return False
+    if a.time.role not in ("deadline", "until") or a.refers_to_past:
+        return False
+    return a.value_to < statement
+
+
+def c_stale_future(ctx: PairContext) -> bool:
+    """A plan presented as still ahead (future tense, no "last"/"الماضي") whose deadline had already passed
+    on the source's (exact) publication date."""
+    a = ctx.a
+    first, last, partial = published_interval(a.source.published)
+    if partial or first is None or a.kind != "time" or a.clock != "plan" or a.value_to is None:
+        return False
+    if a.claim.tense != "future" or a.refers_to_past or a.time.granularity == "vague":
+        return False
+    if a.value_to < first - timedelta(days=ctx.config.date_tolerance_days):
+        ctx.notes["delta_days"] = (first - a.value_to).days
+        return True
+    return False
+
+
+def c_done_after_publication(ctx: PairContext) -> bool:
+    """An event reported as done, dated after the source's (exact) publication date."""
+    a = ctx.a
+    first, last, partial = published_interval(a.source.published)
+    if partial or last is None or a.kind != "time" or a.clock != "event" or a.claim.tense != "past":
+        return False
+    if a.value_from is None or a.time.granularity == "vague":
+        return False
+    if a.value_from > last + timedelta(days=1):
+        ctx.notes["delta_days"] = (a.value_from - last).days
+        return True
+    return False
+
+
+def c_change(ctx: PairContext, type: str) -> bool:  # noqa: A002 - YAML key
+    """(chain rules) What changed between two versions: deadline | figure | commitment."""
+    return ctx.notes.get("change") == type
+
+
+def c_has_event(ctx: PairContext) -> bool:
+    """The claim names an event from the lexicon."""
+    return ctx.a.claim.event is not None
+
+
+def _typo_suggestion(window: Facet, deadline: Facet, tolerance: int) -> str:
+    """When shifting the announcement year by one makes window and deadline agree, say so."""
+    anchor = parse_iso(window.time.anchor)
+    if anchor is None or window.value_to is None or deadline.value_to is None:
+        return ""
+    for shift in (-1, 1):
+        try:
+            moved_end = window.value_to.replace(year=window.value_to.year + shift)
+        except ValueError:
+            moved_end = window.value_to + timedelta(days=365 * shift)
+        if abs((moved_end - deadline.value_to).days) <= tolerance:
+            return (f"if the announcement was in {anchor.year + shift} rather than {anchor.year}, the window "
+                    f"and the deadline agree: the announcement year is probably wrong")
+    return ""
+
+
+def _claim_facets(ctx: PairContext, f: Facet) -> list[Facet]:
+    cache = ctx.notes.setdefault("_facets", {})
+    if f.claim.id not in cache:
+        cache[f.claim.id] = facets_of(f.claim, f.source)
+    return cache[f.claim.id]
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+CONDITIONS: dict[str, Callable[..., bool]] = {
+    name[2:]: fn for name, fn in globals().items() if name.startswith("c_") and callable(fn)
+}
+
+
+# --------------------------------------------------------------------------- rules
+
+@dataclass(frozen=True)
+class Condition:
+    name: str
+    params: dict[str, Any]
+    negate: bool = False
+
+    def __call__(self, ctx: PairContext) -> bool:
+        result = CONDITIONS[self.name](ctx, **self.params)
+        return not result if self.negate else result
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str
+    severity: str
+    scope: str
+    description: str
+    require: tuple[Condition, ...]
+    unless: tuple[Condition, ...]
+    message: str
+    question: str
+    confidence: float
+    examples: dict[str, list[dict[str, Any]]]
+    path: str
+    priority: int
+    title: str = ""
+    why: str = ""
+
+    def holds(self, ctx: PairContext) -> bool:
+        return all(c(ctx) for c in self.require) and not any(c(ctx) for c in self.unless)
+
+
+_RULE_KEYS = {"id", "title", "kind", "severity", "scope", "description", "why", "require", "unless", "message",
+              "question", "confidence", "examples", "priority"}
+
+
+def _parse_conditions(items: Any, path: Path, rule_id: str, key: str) -> tuple[Condition, ...]:
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        raise RuleFileError(f"rule '{rule_id}': '{key}' must be a list of conditions", path=str(path))
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            name, params = item, {}
+        elif isinstance(item, dict) and len(item) == 1:
+            name, params = next(iter(item.items()))
+            params = params or {}
+            if not isinstance(params, dict):
+                raise RuleFileError(f"rule '{rule_id}': parameters of '{name}' must be a mapping", path=str(path))
+        else:
+            raise RuleFileError(f"rule '{rule_id}': bad condition {item!r}", path=str(path))
+        negate = name.startswith("not ")
+        name = name[4:].strip() if negate else name
+        if name not in CONDITIONS:
+            raise RuleFileError(f"rule '{rule_id}': unknown condition '{name}'", path=str(path),
+                                hint=f"known: {', '.join(sorted(CONDITIONS))}")
+        out.append(Condition(name, dict(params), negate))
+    return tuple(out)
+
+
+def load_rules(rules_dir: str | Path) -> list[Rule]:
+    folder = Path(rules_dir)
+    if not folder.is_dir():
+        raise RuleFileError("rules folder not found", path=str(folder), hint="pass --rules DIR or restore rules/")
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            docs = list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise RuleFileError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=str(path),
+                                line=mark.line + 1 if mark else None) from None
+        for doc in docs:
+            if doc is None:
+                continue
+            items = doc.get("rules") if isinstance(doc, dict) and "rules" in doc else [doc]
+            for raw in items:
+                rules.append(_parse_rule(raw, path, seen))
+    rules.sort(key=lambda r: (r.priority, r.id))
+    return rules
+
+
+def _parse_rule(raw: Any, path: Path, seen: dict[str, str]) -> Rule:
+    if not isinstance(raw, dict):
+        raise RuleFileError("a rule must be a mapping", path=str(path))
+    rule_id = raw.get("id")
+    if not isinstance(rule_id, str) or not rule_id:
+        raise RuleFileError("a rule needs an 'id'", path=str(path))
+    unknown = set(raw) - _RULE_KEYS
+    if unknown:
+        raise RuleFileError(f"rule '{rule_id}': unknown keys {sorted(unknown)}", path=str(path),
+                            hint=f"allowed: {', '.join(sorted(_RULE_KEYS))}")
+    if rule_id in seen:
+        raise RuleFileError(f"rule id '{rule_id}' is defined twice (also in {seen[rule_id]})", path=str(path))
+    seen[rule_id] = str(path)
+    kind, severity, scope = raw.get("kind"), raw.get("severity"), raw.get("scope", "pair")
+    if kind not in KINDS:
+        raise RuleFileError(f"rule '{rule_id}': kind must be one of {', '.join(KINDS)}", path=str(path))
+    if severity not in SEVERITIES:
+        raise RuleFileError(f"rule '{rule_id}': severity must be one of {', '.join(SEVERITIES)}", path=str(path))
+    if scope not in SCOPES:
+        raise RuleFileError(f"rule '{rule_id}': scope must be one of {', '.join(SCOPES)}", path=str(path))
+    for key in ("description", "message"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise RuleFileError(f"rule '{rule_id}': '{key}' is required", path=str(path))
+    examples = raw.get("examples") or {}
+    if not isinstance(examples, dict) or not examples.get("fire") or not examples.get("ok"):
+        raise RuleFileError(f"rule '{rule_id}': needs examples with both 'fire' and 'ok' lists", path=str(path))
+    _check_template(raw["message"], rule_id, path)
+    return Rule(
+        id=rule_id, kind=kind, severity=severity, scope=scope, description=raw["description"].strip(),
+        require=_parse_conditions(raw.get("require"), path, rule_id, "require"),
+        unless=_parse_conditions(raw.get("unless"), path, rule_id, "unless"),
+        message=raw["message"].strip(), question=str(raw.get("question", "")).strip(),
+        confidence=float(raw.get("confidence", 0.8)), examples=examples, path=str(path),
+        priority=int(raw.get("priority", 50)), title=str(raw.get("title", rule_id)), why=str(raw.get("why", "")).strip(),
+    )
+
+
+_TEMPLATE_FIELDS = {"a_source", "b_source", "a_outlet", "b_outlet", "a_published", "b_published", "a_value",
+                    "b_value", "a_text", "b_text", "a_event", "b_event", "subject", "delta_days", "a_speaker",
+                    "b_speaker", "suggestion", "a_origins", "b_origins", "p_contradict", "place"}
+
+
+def _check_template(template: str, rule_id: str, path: Path) -> None:
+    import string
+
+    for _, name, _, _ in string.Formatter().parse(template):
+        if name and name not in _TEMPLATE_FIELDS:
+            raise RuleFileError(f"rule '{rule_id}': message uses unknown field '{{{name}}}'", path=str(path),
+                                hint=f"fields: {', '.join(sorted(_TEMPLATE_FIELDS))}")
+
+
+# --------------------------------------------------------------------------- engine
+
+@dataclass
+class _Hit:
+    rule: Rule
+    a: Facet
+    b: Facet
+    notes: dict[str, Any]
+    similarity: float
+
+
+def _short(text: str, limit: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def evaluate(
+    claims: Sequence[Claim],
+    sources: Sequence[Source],
+    pairs: Iterable[tuple[int, int, float]],
+    rules: Sequence[Rule],
+    lexicons: Lexicons,
+    config: Config,
+    signal: Callable[[Claim, Claim], float] | None = None,
+    new_claim_ids: set[str] | None = None,
+    cluster_of: dict[str, str] | None = None,
+) -> list[Finding]:
+    """All findings for a corpus. `pairs` are candidate claim pairs (i, j, similarity) from matching;
+    `new_claim_ids` (the CI gate) limits every check to those involving at least one new claim."""
+    by_id = {s.id: s for s in sources}
+    facets = {c.id: facets_of(c, by_id[c.source_id]) for c in claims}
+    hits: list[_Hit] = []
+    involved = (lambda *cs: True) if new_claim_ids is None else (lambda *cs: any(c.id in new_claim_ids for c in cs))
+
+    def ctx_for(fa: Facet, fb: Facet, sim: float) -> PairContext:
+        return PairContext(fa, fb, sim, config, lexicons, signal)
+
+    facet_rules = [r for r in rules if r.scope == "facet"]
+    source_rules = [r for r in rules if r.scope == "source"]
+    pair_rules = [r for r in rules if r.scope == "pair"]
+    chain_rules = [r for r in rules if r.scope == "chain"]
+    signal_rules = [r for r in rules if r.scope == "signal"]
+
+    for claim in claims:
+        if not involved(claim):
+            continue
+        for f in facets[claim.id]:
+            for rule in facet_rules:
+                ctx = ctx_for(f, f, 1.0)
+                if rule.holds(ctx):
+                    hits.append(_Hit(rule, f, f, ctx.notes, 1.0))
+
+    by_source: dict[str, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        by_source[claim.source_id].append(claim)
+    for source_id, own in by_source.items():
+        if not involved(*own):
+            continue
+        own_facets = [f for c in own for f in facets[c.id] if f.kind == "time"]
+        for rule in source_rules:
+            fired = False
+            for fa in own_facets:
+                for fb in own_facets:
+                    if fa is fb:
+                        continue
+                    ctx = ctx_for(fa, fb, 1.0)
+                    if rule.holds(ctx):
+                        hits.append(_Hit(rule, fa, fb, ctx.notes, 1.0))
+                        fired = True
+                        break
+                if fired:
+                    break
+
+    decided: set[frozenset[str]] = set()
+    pair_list = [(i, j, s) for i, j, s in pairs if involved(claims[i], claims[j])]
+    for i, j, sim in pair_list:
+        ca, cb = claims[i], claims[j]
+        key = frozenset((ca.id, cb.id))
+        found = None
+        for rule in pair_rules:
+            for fa in facets[ca.id]:
+                for fb in facets[cb.id]:
+                    for x, y in ((fa, fb), (fb, fa)):
+                        ctx = ctx_for(x, y, sim)
+                        if rule.holds(ctx):
+                            found = _Hit(rule, x, y, ctx.notes, sim)
+                            break
+                    if found:
+                        break
+                if found:
+                    break
+            if found:
+                break
+        if found:
+            hits.append(found)
+            decided.add(key)
+
+    if chain_rules:
+        hits.extend(_chains(chain_rules, claims, facets, lexicons, config, involved, signal))
+    decided |= {frozenset((h.a.claim.id, h.b.claim.id)) for h in hits}
+
+    if signal is not None and signal_rules:
+        for i, j, sim in pair_list:
+            ca, cb = claims[i], claims[j]
+            if frozenset((ca.id, cb.id)) in decided:
+                continue
+            fa, fb = facets[ca.id][-1], facets[cb.id][-1]  # bare facets
+            for rule in signal_rules:
+                ctx = ctx_for(fa, fb, sim)
+                if rule.holds(ctx):
+                    hits.append(_Hit(rule, fa, fb, ctx.notes, sim))
+                    break
+
+    return _merge(hits, config, lexicons, cluster_of or {})
+
+
+def _change_type(a: Facet, b: Facet) -> str:
+    if a.kind == "figure":
+        return "figure"
+    weak = lambda f: f.time.granularity == "vague" or f.claim.modality in ("hedge", "no_timetable")  # noqa: E731
+    if weak(a) != weak(b) or a.claim.polarity != b.claim.polarity:
+        return "commitment"
+    return "deadline"
+
+
+def _chains(chain_rules: Sequence[Rule], claims: Sequence[Claim], facets: dict[str, list[Facet]],
+            lexicons: Lexicons, config: Config, involved, signal) -> list[_Hit]:
+    """Drift: per (family, subject group, place), the dated plan values each source asserts, in assertion
+    order; a finding for each change of value (v1 → v2, v2 → v3), never for restatements."""
+    groups: dict[tuple, dict[str, list[Facet]]] = defaultdict(lambda: defaultdict(list))
+    for claim in claims:
+        group = _group(lexicons, claim.subject)
+        if claim.event_family is None or group is None:
+            continue
+        for f in facets[claim.id]:
+            if f.asserted_from is None:
+                continue
+            plan_date = f.kind == "time" and f.clock == "plan" and f.value_to is not None
+            if f.kind == "figure":
+                key = (claim.event_family, group, claim.location, "figure:" + f.quantity.unit)
+            elif plan_date and (f.time.granularity != "vague" or claim.polarity == "negative"
+                                or claim.modality == "hedge"):
+                # vague plans count when they commit to something ("won't leave soon", "I think soon")
+                key = (claim.event_family, group, claim.location, "plan")
+            else:
+                continue
+            groups[key][claim.source_id].append(f)
+
+    tol_days = config.date_tolerance_days
+    overlap = config.plan_overlap_days
+
+    def same_value(x: Facet, y: Facet) -> bool:
+        if x.kind == "figure":
+            top = max(abs(x.quantity.value), abs(y.quantity.value)) or 1.0
+            return abs(x.quantity.value - y.quantity.value) / top <= config.number_tolerance
+        if x.claim.polarity != y.claim.polarity:
+            return False
+        return abs((x.value_to - y.value_to).days) <= tol_days
+
+    hits: list[_Hit] = []
+    for key, per_source in groups.items():
+        ordered = sorted(per_source.items(), key=lambda kv: (min(f.asserted_from for f in kv[1]), kv[0]))
+        current = ordered[0][1]
+        current_when = min(f.asserted_from for f in current)
+        for source_id, values in ordered[1:]:
+            when = min(f.asserted_from for f in values)
+            if (when - current_when).days <= overlap:
+                continue  # asserted at the same time: a contradiction, not a drift
+            new = [v for v in values if not any(same_value(v, c) for c in current)]
+            if not new:
+                continue
+            a = current[0]
+            b = new[0]
+            if involved(a.claim, b.claim):
+                ctx = PairContext(a, b, 0.0, config, lexicons, signal,
+                                  notes={"gap_days": (when - current_when).days, "chain": key[3],
+                                         "change": _change_type(a, b)})
+                rule = next((r for r in chain_rules if r.holds(ctx)), None)
+                if rule is not None:
+                    ctx.notes.pop("_facets", None)
+                    hits.append(_Hit(rule, a, b, ctx.notes, 0.0))
+            current, current_when = values, when
+    return hits
+
+
+def _side_value(f: Facet) -> tuple:
+    if f.kind == "figure":
+        return ("figure", f.quantity.unit, round(f.quantity.value, 3))
+    if f.time is not None:
+        return (f.kind, f.claim.polarity, f.time.value_to or f.time.value_from)
+    return ("bare", f.claim.polarity, f.claim.scope, f.claim.modality)
+
+
+def _origin(source: Source) -> str:
+    return (source.origin or source.outlet or source.id).strip().lower()
+
+
+def _merge(hits: list[_Hit], config: Config, lexicons: Lexicons, cluster_of: dict[str, str]) -> list[Finding]:
+    """One finding per (rule, the two values compared, subject group, place): each side keeps all the
+    claims that state its value; the earliest source represents the side, the rest are restatements."""
+    groups: dict[tuple, list[_Hit]] = defaultdict(list)
+    for h in hits:
+        if h.rule.scope in ("source", "facet"):
+            key = (h.rule.id, h.a.source.id, _side_value(h.a), _side_value(h.b))
+        else:
+            values = frozenset((_side_value(h.a), _side_value(h.b)))
+            key = (h.rule.id, h.a.claim.event_family, _group(lexicons, h.a.claim.subject), h.a.claim.location,
+                   values)
+            if h.rule.scope == "signal":
+                key = (h.rule.id, frozenset((h.a.claim.id, h.b.claim.id)))
+        groups[key].append(h)
+
+    findings = []
+    for key, members in groups.items():
+        first = members[0]
+        a_value = _side_value(first.a)
+        side_a: dict[str, Facet] = {}
+        side_b: dict[str, Facet] = {}
+        for h in members:
+            x, y = (h.a, h.b) if _side_value(h.a) == a_value else (h.b, h.a)
+            side_a.setdefault(x.claim.id, x)
+            side_b.setdefault(y.claim.id, y)
+        findings.append(_finding(first, list(side_a.values()), list(side_b.values()), cluster_of))
+    findings.sort(key=lambda f: (-SEVERITIES.index(f.severity), f.kind, f.rule, f.id))
+    return findings
+
+
+def _earliest(side: list[Facet]) -> Facet:
+    def order(f: Facet):
+        first, _, _ = published_interval(f.source.published)
+        return (first or date.max, f.source.id, f.claim.start)
+    return min(side, key=order)
+
+
+def _finding(hit: _Hit, side_a: list[Facet], side_b: list[Facet], cluster_of: dict[str, str]) -> Finding:
+    rule = hit.rule
+    ra, rb = _earliest(side_a), _earliest(side_b)
+    if rule.scope in ("source", "facet"):
+        ra, rb = hit.a, hit.b
+    origins_a = {_origin(f.source) for f in side_a}
+    origins_b = {_origin(f.source) for f in side_b}
+    fields = {
+        "a_source": ra.source.id, "b_source": rb.source.id,
+        "a_outlet": ra.source.outlet or ra.source.id, "b_outlet": rb.source.outlet or rb.source.id,
+        "a_published": ra.source.published or "unknown date", "b_published": rb.source.published or "unknown date",
+        "a_value": ra.describe(), "b_value": rb.describe(),
+        "a_text": _short(ra.claim.text), "b_text": _short(rb.claim.text),
+        "a_event": (ra.claim.event or "claim").replace("_", " "), "b_event": (rb.claim.event or "claim").replace("_", " "),
+        "subject": (ra.claim.subject_text or ra.claim.subject or "the subject"),
+        "place": ra.claim.location or "an unknown place",
+        "delta_days": hit.notes.get("delta_days", hit.notes.get("gap_days", "?")),
+        "a_speaker": ra.claim.speaker or ra.source.outlet or "the outlet",
+        "b_speaker": rb.claim.speaker or rb.source.outlet or "the outlet",
+        "suggestion": hit.notes.get("suggestion", ""),
+        "a_origins": len(origins_a), "b_origins": len(origins_b),
+        "p_contradict": hit.notes.get("p_contradict", ""),
+    }
+    message = rule.message.format_map(fields).strip()
+    if rule.scope in ("pair", "chain", "signal"):
+        message += f" Independent origins: {len(origins_a)} vs {len(origins_b)}."
+    claim_ids = tuple(dict.fromkeys((ra.claim.id, rb.claim.id)))
+    source_ids = tuple(dict.fromkeys((ra.source.id, rb.source.id)))
+    confidence = rule.confidence
+    if ra.asserted_partial or rb.asserted_partial:
+        confidence = min(confidence, 0.6)
+    if "p_contradict" in hit.notes:
+        confidence = float(hit.notes["p_contradict"])
+    signals = ["rule:" + rule.id]
+    if "p_contradict" in hit.notes:
+        signals.append(f"pair-classifier:{hit.notes['p_contradict']}")
+    evidence = {
+        "a": _side_evidence(ra, side_a),
+        "b": _side_evidence(rb, side_b),
+        "independent_origins": {"a": len(origins_a), "b": len(origins_b)},
+        "similarity": round(hit.similarity, 3),
+    }
+    for k in ("delta_days", "gap_days", "p_contradict", "suggestion", "chain"):
+        if hit.notes.get(k) not in (None, ""):
+            evidence[k] = hit.notes[k]
+    if ra.asserted_partial or rb.asserted_partial:
+        evidence["partial_anchor"] = True
+    texts = sorted(f.claim.normalized for f in (ra, rb))
+    digest = hashlib.sha1("\x1f".join([rule.id, *texts, *sorted(source_ids)]).encode()).hexdigest()
+    return Finding(
+        id=f"f-{digest[:12]}", rule=rule.id, kind=rule.kind, severity=rule.severity, claims=claim_ids,
+        sources=source_ids, message=message, evidence=evidence, question=rule.question.format_map(fields).strip(),
+        confidence=confidence, signals=tuple(signals), cluster=cluster_of.get(ra.claim.id),
+    )
+
+
+def _side_evidence(rep: Facet, side: list[Facet]) -> dict[str, Any]:
+    restated = sorted({f.source.id for f in side} - {rep.source.id})
+    out: dict[str, Any] = {
+        "claim": rep.claim.id, "source": rep.source.id, "text": rep.claim.text,
+        "start": rep.claim.start, "end": rep.claim.end, "value": rep.describe(), "clock": rep.clock,
+        "asserted": rep.asserted_from.isoformat() if rep.asserted_from else None,
+        "speaker": rep.claim.speaker,
+    }
+    if rep.time is not None:
+        out["time"] = rep.time.to_json()
+    if restated:
+        out["restated_by"] = restated
+    return out
