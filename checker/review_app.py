@@ -61,6 +61,7 @@ class ReviewSession:
     report_html: Path | None = None
     rules_version: str | None = None
     checker_version: str | None = None
+    bases: tuple[Path, ...] = ()  # where relative Source.path values may start
     csrf_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     order: list[str] = field(default_factory=list)
     opened: dict[str, float] = field(default_factory=dict)
@@ -82,7 +83,7 @@ class ReviewSession:
 
     def source_text(self, source_id: str) -> str | None:
         if source_id not in self._texts:
-            self._texts[source_id] = read_source_text(self.sources.get(source_id), self.corpus)
+            self._texts[source_id] = read_source_text(self.sources.get(source_id), self.corpus, self.bases)
         return self._texts[source_id]
 
 
@@ -106,25 +107,27 @@ def build_session(findings_doc: dict[str, Any], corpus: Path, *, reviewer: str |
         # the versions that produced the findings being judged, else the ones installed now
         rules_version=produced_by.get("rules_version") or rs.rules_version(rules_dir),
         checker_version=produced_by.get("version") or __version__,
+        bases=(rs.pick_base(findings_doc, findings_path),),
     )
 
 
 # ---------------------------------------------------------------- article context
 
-def resolve_source_path(raw: str | None, corpus: Path) -> Path | None:
+def resolve_source_path(raw: str | None, corpus: Path, bases: list[Path] | tuple[Path, ...] = ()) -> Path | None:
     """Source.path is relative to where `checker check` ran, or absolute; try the likely bases."""
     if not raw:
         return None
     given = Path(raw)
     candidates = [given] if given.is_absolute() else [
-        Path.cwd() / given, corpus / given, corpus.parent / given, corpus / given.name]
+        *(base / given for base in bases), Path.cwd() / given, corpus / given, corpus.parent / given,
+        corpus / given.name]
     return next((c for c in candidates if c.is_file()), None)
 
 
-def read_source_text(source: dict[str, Any] | None, corpus: Path) -> str | None:
+def read_source_text(source: dict[str, Any] | None, corpus: Path, bases: list[Path] | tuple[Path, ...] = ()) -> str | None:
     if not source:
         return None
-    path = resolve_source_path(source.get("path"), corpus)
+    path = resolve_source_path(source.get("path"), corpus, bases)
     if path is None:
         return None
     try:

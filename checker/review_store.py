@@ -279,17 +279,32 @@ def findings_from_pipeline(corpus: str | os.PathLike) -> dict[str, Any]:
     return check_findings_document(findings_json(result), f"{corpus} (checked now)")
 
 
+def source_bases(findings_path: str | os.PathLike | None = None) -> list[Path]:
+    """Folders a relative Source.path may be relative to: where `checker check` ran is usually the
+    working directory, else the folder above the report folder (reports/..), else the report folder."""
+    bases = [Path.cwd()]
+    if findings_path is not None:
+        here = Path(findings_path).resolve().parent
+        bases += [here.parent, here]
+    return list(dict.fromkeys(bases))
+
+
+def _source_paths(findings_doc: Mapping[str, Any]) -> list[Path]:
+    return [Path(s["path"]) for s in findings_doc.get("sources", [])
+            if isinstance(s, dict) and isinstance(s.get("path"), str) and s["path"]]
+
+
+def pick_base(findings_doc: Mapping[str, Any], findings_path: str | os.PathLike | None = None) -> Path:
+    """The base under which most relative source paths exist (the working directory on a tie)."""
+    relative = [p for p in _source_paths(findings_doc) if not p.is_absolute()]
+    bases = source_bases(findings_path)
+    return max(bases, key=lambda base: (sum((base / p).is_file() for p in relative), -bases.index(base)))
+
+
 def infer_corpus(findings_doc: Mapping[str, Any], findings_path: str | os.PathLike | None = None) -> Path | None:
     """The deepest folder holding every source file named in findings.json (where verdicts belong)."""
-    folders = []
-    for source in findings_doc.get("sources", []):
-        raw = source.get("path") if isinstance(source, dict) else None
-        if not raw:
-            continue
-        path = Path(raw)
-        if not path.is_absolute():
-            path = Path.cwd() / path
-        folders.append(path.resolve().parent)
+    base = pick_base(findings_doc, findings_path)
+    folders = [(p if p.is_absolute() else base / p).resolve().parent for p in _source_paths(findings_doc)]
     if not folders:
         return None
     common = Path(os.path.commonpath([str(f) for f in folders]))

@@ -367,3 +367,23 @@ def test_cli_serves_on_loopback_and_stops_on_ctrl_c(work):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_context_found_when_run_from_another_directory(work, tmp_path, monkeypatch):
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    findings = work / "reports" / "findings.json"
+    doc = rs.load_findings_json(findings)
+    session = ra.build_session(doc, rs.infer_corpus(doc, findings), reviewer="t", findings_path=findings)
+    page = TestClient(ra.create_app(session), base_url=BASE).get(f"/f/{session.order[2]}").text
+    assert "PARIS, 2 March 2022 — <mark" in page and "paragraph was not found" not in page
+
+
+def test_queue_after_everything_is_reviewed(client, session):
+    for fid in session.order:
+        response = post(client, session, f"/f/{fid}/verdict", {"verdict": "skip"})
+    assert response.headers["location"] == "/"
+    page = client.get("/").text
+    assert "All 5 findings have a verdict." in page and "5 of 5 reviewed" in page
+    assert 'action="/undo"' in page
+    assert post(client, session, "/undo").headers["location"] == f"/f/{session.order[-1]}"

@@ -187,3 +187,13 @@ def test_rules_version_changes_with_rule_content(tmp_path):
     (tmp_path / "a.yaml").write_text("id: b\n")
     assert first.startswith("sha256:") and rs.rules_version(tmp_path) != first
     assert rs.rules_version(tmp_path / "none") is None
+
+
+def test_infer_corpus_from_another_working_directory(tmp_path, monkeypatch):
+    # `checker check corpus --out reports` ran in review/; `checker review --findings` runs elsewhere
+    shutil.copytree(DATA, tmp_path / "review")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    findings = tmp_path / "review" / "reports" / "findings.json"
+    assert rs.infer_corpus(FINDINGS, findings) == (tmp_path / "review" / "corpus").resolve()
+    assert rs.infer_corpus(FINDINGS) is None
