@@ -193,6 +193,7 @@ class _Grammar:
     vague_of: dict[str, str]
     ambiguous_months: set[str]
     ambiguous_weekdays: set[str]
+    ordinal_of: dict[str, int]
     periods: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
     rx: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
@@ -248,6 +249,7 @@ def _grammar(path: str) -> _Grammar:
         vague_of=vague_of,
         ambiguous_months={_key(w) for w in lex["ambiguous_month_words"]},
         ambiguous_weekdays={_key(w) for w in lex["ambiguous_weekday_words"]},
+        ordinal_of=_invert(lex["ordinal_days"], int),
     )
     _compile(g)
     return g
@@ -259,10 +261,13 @@ def _all(table: dict[Any, list[str]]) -> list[str]:
 
 def _compile(g: _Grammar) -> None:
     lex = g.lex
-    month = _alt(_all(lex["months"])) + _R + r"\.?"
+    month = _alt(_all(lex["months"])) + _R + r"(?:\.(?=\s*[0-9]))?"
     monthx = rf"(?P<mon>{month}(?:\s*[/\\(]\s*{month}(?:\s*\))?)?)"
-    day = r"(?:ال[\u0640\s]*)?(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?"
-    day_l = r"(?<![\w.,:/])"
+    ordinals = _alt(_all(lex["ordinal_days"]))
+    day = (r"(?:(?:ال[\u0640\s]*)?(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?"
+           rf"|(?:the\s+)?(?P<od>{ordinals})(?=\s+(?:من|of)\s))")
+    # a digit may follow a clitic و/ب/ل ("و15 يناير", "و2023") but not a letter of a word
+    day_l = r"(?:(?<![\w.,:/])|(?<=(?<!\w)[وبل]))"
     year = r"(?P<y>(?:1[89]|20|21)[0-9]{2})(?![0-9]|[.,][0-9])(?:\s?م(?!\w))?"
     year_cue = _alt(lex["year_cues"])
     of = r"(?:\s*(?:of|من)\s+|\s+)"
@@ -295,7 +300,7 @@ def _compile(g: _Grammar) -> None:
         ("m_month_word", re.compile(rf"{_L}شهر\s+{monthx}")),
         ("m_bare", re.compile(rf"{_L}{monthx}")),
         # الربع الأول 2024 via qualifiers; the year itself:
-        ("year", re.compile(rf"(?<![\w.,])(?:(?P<yc>{year_cue})\s+)?{year}")),
+        ("year", re.compile(rf"(?:(?<![\w.,])|(?<=(?<!\w)[وبل]))(?:(?P<yc>{year_cue})\s+)?{year}")),
         ("relperiod", re.compile(rf"{_L}(?P<rp>{_alt(_relperiod_words(lex))}){_R}")),
         ("weakperiod", re.compile(rf"{_L}(?P<wp>{_alt(_all(lex['weak_current_periods']))}){_R}")),
         # يوم أمس الخميس, صباح اليوم الجمعة, yesterday
@@ -325,12 +330,12 @@ def _compile(g: _Grammar) -> None:
     joiner = _alt(lex["range_joiners"])
     g.rx["duration"] = re.compile(
         rf"{_L}(?:(?P<pre>next|past|last|coming|following|first)\s+)?"
+        rf"(?:(?P<approx>{_alt(lex['approximators'])})\s+)?"
         rf"(?:(?:(?:ما\s+)?بين|من|between|from)\s+)?"
         rf"(?:(?P<n1>{num})\s*(?:{joiner}\s*|و\s*|and\s+)(?P<n2>{num})|(?P<n>{num}))"
         rf"\s*(?:-\s*)?(?P<u>{units}){_R}"
         rf"|{_L}(?P<u2>{units})\s+(?P<n3>ال{numbers}){_R}"
-        rf"|{_L}(?P<dual>{_alt(lex['dual_units'])}){_R}",
-        re.I)
+        rf"|{_L}(?P<dual>{_alt(lex['dual_units'])}){_R}")
     g.rx["after_markers"] = re.compile(rf"\s+(?P<mk>{markers}){_R}")
     g.rx["after_words"] = re.compile(rf"\s+(?P<w>{_alt(lex['ago_cues_after'] + lex['later_cues_after'])}){_R}")
     cue_words = {"window": lex["window_cues"], "ago": lex["ago_cues_before"], "later": lex["later_cues_before"],
@@ -338,6 +343,9 @@ def _compile(g: _Grammar) -> None:
     g.rx["duration_cue"] = re.compile(rf"(?<!\w)[وف]?(?P<c>{_alt(_all(cue_words))})(?:\s+the)?\s*$")
     g.duration_cue_of = {_key(w): kind for kind, words in cue_words.items() for w in words}  # type: ignore[attr-defined]
     g.ago_after = {_key(w) for w in lex["ago_cues_after"]}  # type: ignore[attr-defined]
+    g.rx["event_after"] = re.compile(rf"\s+(?P<w>{_alt(lex['event_relative_after'])})\s+(?=[^\W\d_])")
+    g.rx["age_before"] = re.compile(rf"(?<!\w)(?:{_alt(lex['age_cues'])})\W*(?:\w+\W+){{0,3}}$")
+    g.rx["not_time"] = re.compile(rf"{_L}{_alt(lex['not_times'])}{_R}")
 
     g.rx["vague"] = re.compile(rf"{_L}(?:(?P<neg>{_alt(lex['vague_negations'])})\s+)?(?P<v>{_alt(_all(lex['vague']))}){_R}")
     g.rx["statement"] = re.compile(rf"(?<![^\W\d_])[وف]?{_alt(lex['statement_cues'])}")
@@ -398,8 +406,7 @@ class _Period:
             elif self.pref == "current":
                 y = a.year
             else:
-                y = min((a.year - 1, a.year, a.year + 1),
-                        key=lambda yy: abs((Date(yy, m, 15) - a).days))
+                y = min((a.year - 1, a.year, a.year + 1), key=lambda yy: _past_biased_distance(Date(yy, m, 15), a))
             return (*_month_span(y, m), "month")
         if self.kind == "day_noyear":
             candidates = []
@@ -416,8 +423,11 @@ class _Period:
             elif self.pref == "future":
                 after = [c for c in candidates if c > a]
                 d = min(after) if after else max(candidates)
+            elif self.pref == "current":
+                same = [c for c in candidates if c.year == a.year]
+                d = same[0] if same else min(candidates, key=lambda c: _past_biased_distance(c, a))
             else:
-                d = min(candidates, key=lambda c: (abs((c - a).days), c > a))
+                d = min(candidates, key=lambda c: _past_biased_distance(c, a))
             return d, d, "day"
         if self.kind == "weekday":
             wd = self.weekday or 0
@@ -430,6 +440,14 @@ class _Period:
                 d = a - dt.timedelta(days=(a.weekday() - wd) % 7)
             return d, d, "day"
         return None
+
+
+def _past_biased_distance(candidate: Date, a: Date) -> float:
+    """Distance in days, a future date counting 1.5 times as far: news mostly reports what happened,
+    so a bare "June" written on 31 December is the June just gone, while "15 January" written on
+    20 December is still the coming one."""
+    days = (candidate - a).days
+    return days * 1.5 if days > 0 else -days
 
 
 def _qualify(q: str, f: Date, t: Date, gran: str) -> tuple[Date, Date, str]:
@@ -488,6 +506,8 @@ class _Cand:
     vague_attr: str = ""
     negated: bool = False
     notes: list[str] = field(default_factory=list)
+    period_to: _Period | None = None  # "from 2011 to 2014": the period the range ends with
+    qualifier_to: str | None = None
 
 
 def _month_from(g: _Grammar, raw: str, cased: str) -> tuple[int | None, list[str]]:
@@ -522,10 +542,15 @@ def _period_from_match(g: _Grammar, name: str, m: re.Match[str], norm: str) -> t
         pref = g.marker_of.get(_key(mk), "nearest")
         if pref == "current" and name not in ("m_marked", "m_en_marked", "dm", "md"):
             pref = "nearest"
+    day_value = None
+    if gd.get("d"):
+        day_value = int(gd["d"])
+    elif gd.get("od"):
+        day_value = g.ordinal_of.get(_key(gd["od"]))
     try:
         if name in ("dmy", "mdy"):
-            Date(int(m.group("y")), month, int(m.group("d")))  # type: ignore[arg-type]
-            return _Period("day", int(m.group("y")), month, int(m.group("d")), notes=tuple(notes)), False
+            Date(int(m.group("y")), month, day_value)  # type: ignore[arg-type]
+            return _Period("day", int(m.group("y")), month, day_value, notes=tuple(notes)), False
         if name in ("iso", "numeric"):
             d, mo = int(m.group("d")), int(m.group("m"))
             if name == "numeric" and mo > 12 and d <= 12:  # 09/27/2025 written US-style
@@ -537,7 +562,7 @@ def _period_from_match(g: _Grammar, name: str, m: re.Match[str], norm: str) -> t
     if name == "my":
         return _Period("month", int(m.group("y")), month, notes=tuple(notes)), False
     if name in ("dm", "md"):
-        d = int(m.group("d"))
+        d = day_value or 0
         if not 1 <= d <= 31 or d > calendar.monthrange(2000, month)[1]:  # type: ignore[arg-type]
             return None, False
         return _Period("day_noyear", month=month, day=d, pref=pref, notes=tuple(notes)), False
@@ -667,13 +692,10 @@ def _attach_hijri_twin(g: _Grammar, c: _Cand, norm: str) -> None:
         twin, _ = _period_from_match(g, name, m, norm)
         if twin is None or twin.kind != "day":
             continue
-        notes = list(p.notes)
         if p.kind == "day":
-            gap = abs((Date(twin.year, twin.month, twin.day) - Date(p.year, p.month, p.day)).days)  # type: ignore[arg-type]
-            if gap > 2:
-                notes.append(f"hijri-gregorian-mismatch: Hijri gives {Date(p.year, p.month, p.day).isoformat()}, "  # type: ignore[arg-type]
-                             f"the Gregorian twin says {Date(twin.year, twin.month, twin.day).isoformat()} ({gap} days apart)")  # type: ignore[arg-type]
-        c.period = _Period("day", twin.year, twin.month, twin.day, notes=tuple(notes))
+            c.period = _with_hijri_twin(twin, p)
+        else:
+            c.period = _Period("day", twin.year, twin.month, twin.day, notes=p.notes[:1])
         c.end = m.end()
         return
 
@@ -692,57 +714,64 @@ def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
     out = []
     for m in g.rx["duration"].finditer(norm):
         gd = m.groupdict()
-        unit_raw = gd.get("u") or gd.get("u2") or gd.get("dual")
-        unit = g.unit_of.get(_key(unit_raw))
+        unit_key = _key(gd.get("u") or gd.get("u2") or gd.get("dual") or "")
+        unit = g.unit_of.get(unit_key) or g.unit_of.get(unit_key.removeprefix("ال"))
         if unit is None:
             continue
         if gd.get("dual"):
             n, explicit = 2, True
         else:
-            n = _number(g, gd.get("n2") or gd.get("n") or gd.get("n3"))
-            explicit = n is not None and (bool(gd.get("n2")) or _key(gd.get("n") or gd.get("n3") or "") not in ("a", "an", "one"))
+            raw = gd.get("n2") or gd.get("n") or gd.get("n3")
+            n = _number(g, raw)
+            explicit = bool(gd.get("n2")) or _key(raw or "") not in ("a", "an", "one")
         if not n or n > 120:
             continue
         c = _Cand(m.start(), m.end(), "duration", n=n, unit=unit)
         if gd.get("n1"):
-            low = _number(g, gd["n1"])
-            c.notes.append(f"range: {low}-{n} {unit}s")
-        pre = (gd.get("pre") or "").lower()
-        direction = ""
-        if pre in ("next", "coming", "following"):
-            direction = "window"
-        elif pre in ("past", "last"):
-            direction = "back"
-        am = g.rx["after_markers"].match(norm, m.end())
-        if am:
-            kind = g.marker_of.get(_key(am.group("mk")))
-            if kind in ("future", "past"):
-                direction = "window" if kind == "future" else "back"
-                c.end = am.end()
-        aw = g.rx["after_words"].match(norm, c.end)
-        if aw and not direction:
-            direction = "ago" if _key(aw.group("w")) in g.ago_after else "later"  # type: ignore[attr-defined]
-            c.end = aw.end()
+            c.notes.append(f"range: {_number(g, gd['n1'])}-{n} {unit}s")
+        if gd.get("approx"):
+            c.notes.append("approximate")
         before = norm[max(0, m.start() - 30):m.start()]
+        if g.rx["age_before"].search(before):
+            continue
+
+        marker = {"next": "window", "coming": "window", "following": "window",
+                  "past": "back", "last": "back"}.get((gd.get("pre") or "").lower(), "")
+        am = g.rx["after_markers"].match(norm, m.end())
+        if am and g.marker_of.get(_key(am.group("mk"))) in ("future", "past"):
+            marker = "window" if g.marker_of[_key(am.group("mk"))] == "future" else "back"
+            c.end = am.end()
+        cue = ""
         cm = g.rx["duration_cue"].search(before)
         if cm:
-            cue_kind = g.duration_cue_of.get(_key(cm.group("c")), "duration")  # type: ignore[attr-defined]
             cue_key = _key(cm.group("c"))
-            if cue_kind == "ago" and cue_key == "منذ":
-                cue_kind = "since"
-            if direction in ("", "window") or cue_kind == "window":
-                if direction == "back":
-                    pass
-                elif cue_kind == "later" and direction == "window":
-                    direction = "window"
-                else:
-                    direction = cue_kind if direction == "" or cue_kind == "window" else direction
-            if cue_kind != "duration":  # "would take", "لمدة" stay outside the expression
-                c.start = max(0, m.start() - (len(before) - cm.start("c")))
-        if not direction:
-            if not explicit and not cm:
-                continue
+            cue = "since" if cue_key == "منذ" else g.duration_cue_of.get(cue_key, "duration")  # type: ignore[attr-defined]
+            if cue != "duration":  # "would take", "لمدة" stay outside the expression
+                c.start = m.start() - (len(before) - cm.start("c"))
+        ev = g.rx["event_after"].match(norm, c.end)
+        if ev and (_key(ev.group("w")) != "من" or cue in ("later", "ago")):
+            # "two weeks after the vote", "بعد ستة أشهر من إعلان": counted from an event, not the anchor
+            c.direction = "event"
+            c.notes.append(f"relative-to-event: {ev.group('w')}")
+            out.append(c)
+            continue
+        after_word = ""
+        aw = g.rx["after_words"].match(norm, c.end)
+        if aw:
+            after_word = "ago" if _key(aw.group("w")) in g.ago_after else "later"  # type: ignore[attr-defined]
+        if marker == "back":
+            direction = "back"
+        elif cue == "window" or marker == "window":
+            direction = "window"
+        elif cue in ("ago", "since", "later"):
+            direction = cue
+        elif after_word:
+            direction = after_word
+            c.end = aw.end()  # type: ignore[union-attr]
+        elif explicit or cue:
             direction = "duration"
+        else:
+            continue
         c.direction = direction
         out.append(c)
     return out
@@ -755,6 +784,79 @@ def _find_vague(g: _Grammar, norm: str) -> list[_Cand]:
         if attr:
             out.append(_Cand(m.start(), m.end(), "vague", vague_attr=attr, negated=bool(m.group("neg"))))
     return out
+
+
+def _drop_names(g: _Grammar, norm: str, cands: list[_Cand]) -> list[_Cand]:
+    blocked = [(m.start(), m.end()) for m in g.rx["not_time"].finditer(norm)]
+    if not blocked:
+        return cands
+    return [c for c in cands if not any(c.start < e and s < c.end for s, e in blocked)]
+
+
+_RANGE_START = re.compile(r"(?<!\w)(?:from|between|(?:ما\s+)?بين|من|[وف]?من)[\s(]*$")
+_RANGE_GAP = re.compile(r"\s*(?:-|–|to|until|till|through|and|إلى|الى|حتى|و|ولغاية|لغاية)\s*")
+_ANY_GAP = re.compile(r"[\s,،(]*")
+
+
+def _merge_neighbours(g: _Grammar, norm: str, cands: list[_Cand]) -> list[_Cand]:
+    """Join pairs that name one time: "الثلاثاء، 16 ديسمبر 2025" (weekday + date: the date, with a
+    note when the weekday is wrong), a Gregorian date with its Hijri twin, and ranges "from X to Y" /
+    "بين عامي 2021 و2023" / "2021-2023"."""
+    out: list[_Cand] = []
+    i = 0
+    while i < len(cands):
+        c = cands[i]
+        nxt = cands[i + 1] if i + 1 < len(cands) else None
+        if nxt is None or c.kind != "period" or nxt.kind != "period" or c.period is None or nxt.period is None:
+            out.append(c)
+            i += 1
+            continue
+        gap = norm[c.end:nxt.start]
+        p, q = c.period, nxt.period
+        if (p.kind == "weekday" and q.kind == "day" and nxt.role == "point" and not nxt.qualifier
+                and _ANY_GAP.fullmatch(gap)):
+            notes = list(q.notes)
+            wd = p.weekday
+            if wd is not None and Date(q.year, q.month, q.day).weekday() != wd:  # type: ignore[arg-type]
+                notes.append(f"weekday-mismatch: {Date(q.year, q.month, q.day).isoformat()} is not a "  # type: ignore[arg-type]
+                             f"{calendar.day_name[wd]}")
+            nxt.period = _Period("day", q.year, q.month, q.day, notes=tuple(notes))
+            nxt.start, nxt.role, nxt.role_cue = c.start, c.role, c.role_cue
+            i += 1
+            continue
+        link = g.rx["twin_link"].fullmatch(gap)
+        if (link and p.kind == "day" and q.kind == "day" and not c.qualifier and not nxt.qualifier
+                and any(n.startswith("hijri:") for n in q.notes) and not any(n.startswith("hijri:") for n in p.notes)):
+            c.period = _with_hijri_twin(p, q)
+            c.end = nxt.end
+            out.append(c)
+            i += 2
+            continue
+        starts_range = _RANGE_START.search(norm, max(0, c.start - 12), c.start)
+        if (c.role == "point" and nxt.role in ("point", "until") and (
+                (starts_range and (_RANGE_GAP.fullmatch(gap) or (nxt.role == "until" and not gap.strip())))
+                or (p.kind == q.kind == "year" and gap in ("-", "–", "/")))):
+            if starts_range:
+                c.start = starts_range.start()
+            c.period_to, c.qualifier_to = q, nxt.qualifier
+            c.end = nxt.end
+            out.append(c)
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return out
+
+
+def _with_hijri_twin(greg: _Period, hijri: _Period) -> _Period:
+    notes = list(greg.notes) + list(hijri.notes)
+    g_date = Date(greg.year, greg.month, greg.day)  # type: ignore[arg-type]
+    h_date = Date(hijri.year, hijri.month, hijri.day)  # type: ignore[arg-type]
+    gap = abs((g_date - h_date).days)
+    if gap > 2:
+        notes.append(f"hijri-gregorian-mismatch: Hijri gives {h_date.isoformat()}, the Gregorian twin says "
+                     f"{g_date.isoformat()} ({gap} days apart)")
+    return _Period("day", greg.year, greg.month, greg.day, notes=tuple(notes))
 
 
 # ---------------------------------------------------------------- statement dates and anchors
@@ -817,6 +919,7 @@ def find_times(text: str, anchor: str | Date | None = None, *, anchor_how: str =
     a, how, anchor_notes = _anchor_input(anchor, anchor_how)
     norm = _Norm.of(text)
     cands = _overlap_free(_find_periods(g, norm) + _find_durations(g, norm) + _find_vague(g, norm))
+    cands = _merge_neighbours(g, norm, _drop_names(g, norm, cands))
     sentences = _sentence_bounds(norm)
 
     def sentence_of(pos: int) -> tuple[int, int]:
@@ -870,17 +973,22 @@ def _resolve(c: _Cand, a: Date | None, how: str, days: dict[str, int], text: str
             resolved = p.resolve(a)
         if resolved is not None and p.kind == "relday" and p.weekday is not None and resolved[0].weekday() != p.weekday:
             notes.append(f"weekday-mismatch: {resolved[0].isoformat()} is not a {calendar.day_name[p.weekday]}")
+        if resolved is not None and c.qualifier:
+            resolved = _qualify(c.qualifier, *resolved)
+        if resolved is not None and c.period_to is not None:
+            last = c.period_to.resolve(a)
+            if last is not None and c.qualifier_to:
+                last = _qualify(c.qualifier_to, *last)
+            resolved = (resolved[0], last[1], last[2]) if last is not None else None
         if resolved is None:
             gran = {"rel": p.unit or "year", "month_noyear": "month"}.get(p.kind, "day")
             if c.qualifier and gran in ("year", "month"):
                 gran = "month" if gran == "year" else "week"
         else:
             f, t, gran = resolved
-            if c.qualifier:
-                f, t, gran = _qualify(c.qualifier, f, t, gran)
             frm, to = f, t
             if role in ("deadline", "until"):
-                if c.role_cue in ("before", "قبل", "ahead of", "prior to"):
+                if c.role_cue in ("before", "قبل", "ahead of", "prior to") and c.qualifier not in ("end", "late"):
                     to = f - dt.timedelta(days=1)
                 frm = a if a is not None and a <= to else None
                 if a is not None and a > to:
@@ -898,7 +1006,7 @@ def _resolve(c: _Cand, a: Date | None, how: str, days: dict[str, int], text: str
         gran = c.unit
         role = {"window": "window", "back": "window", "ago": "point", "later": "point",
                 "since": "since"}.get(c.direction, "duration")
-        if a is not None:
+        if a is not None and c.direction != "event":
             if c.direction == "back":
                 frm, to = _shift(a, -c.n, c.unit), a
             elif c.direction == "ago":
