@@ -73,12 +73,19 @@ class ManifestEntry:
 
 @dataclass(frozen=True)
 class _Lexicon:
-    list_start: tuple[str, ...]
-    inline: tuple[str, ...]
-    share: tuple[str, ...]
+    list_start: re.Pattern[str]  # the phrase anywhere in the line, as whole words
+    inline: re.Pattern[str]  # the line starts with the phrase
+    share: re.Pattern[str]
     furniture_words: frozenset[str]
     furniture_phrases: frozenset[str]
-    byline: tuple[str, ...]
+    byline: re.Pattern[str]
+
+
+def _phrase_rx(phrases: Sequence[str], at_start: bool = False) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True)) or "(?!)"
+    if at_start:
+        return re.compile(r"^(?:" + alternatives + r")")
+    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")
 
 
 @functools.lru_cache(maxsize=4)
@@ -107,12 +114,12 @@ def load_boilerplate_lexicon(path: str | None = None) -> _Lexicon:
 
     furniture = norm_list("furniture")
     return _Lexicon(
-        list_start=norm_list("list_start"),
-        inline=norm_list("inline"),
-        share=norm_list("share"),
+        list_start=_phrase_rx(norm_list("list_start")),
+        inline=_phrase_rx(norm_list("inline"), at_start=True),
+        share=_phrase_rx(norm_list("share")),
         furniture_words=frozenset(w for p in furniture for w in p.split()),
         furniture_phrases=frozenset(furniture),
-        byline=norm_list("byline"),
+        byline=re.compile(r"^(?:" + "|".join(re.escape(p) for p in norm_list("byline")) + r") "),
     )
 
 
@@ -168,26 +175,22 @@ def _line_features(number: int, raw: str, lex: _Lexicon) -> _Line:
     return line
 
 
-def _has_phrase(norm: str, phrase: str) -> bool:
-    return re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", norm) is not None
-
-
 def _lexicon_kind(line: _Line, lex: _Lexicon) -> str:
     norm, words = line.norm, line.words
     if not norm:
         return "blank"
-    if words <= 6 and not line.ends_sentence and any(_has_phrase(norm, p) for p in lex.list_start):
+    if words <= 6 and not line.ends_sentence and lex.list_start.search(norm):
         return "list_start"
-    if words <= 20 and any(norm.startswith(p) for p in lex.inline):
+    if words <= 20 and lex.inline.match(norm):
         return "inline"
-    if words <= 4 and any(_has_phrase(norm, p) for p in lex.share):
+    if words <= 4 and lex.share.search(norm):
         return "share"
     tokens = _WORD.findall(norm)
     if norm in lex.furniture_phrases or (
         words <= 5 and tokens and sum(t in lex.furniture_words for t in tokens) * 2 >= len(tokens)
     ):
         return "furniture"
-    if words <= 5 and not line.ends_sentence and any(norm.startswith(p + " ") for p in lex.byline):
+    if words <= 5 and not line.ends_sentence and lex.byline.match(norm):
         return "byline"
     if "|" in line.text:
         segments = [s for s in line.text.split("|") if s.strip()]
@@ -457,16 +460,18 @@ def find_publication_date(text: str, html: str | None = None, *,
         for t in _find_times(line[:head.end() + 60]):
             if t.start >= head.end() - 1 and t.start <= head.end() + 3 and t.granularity == "day" and t.value_from:
                 return t.value_from, "dateline", 0.9
-    opening = text[:1500]
-    for t in _find_times(opening):
-        if t.granularity == "day" and t.value_from and _absolute(t) and _STATEMENT_TODAY.search(opening[max(0, t.start - 30):t.start]):
+    times = _find_times(text)
+    for t in times:
+        if t.start > 1500:
+            break
+        if t.granularity == "day" and t.value_from and _absolute(t) and _STATEMENT_TODAY.search(text[max(0, t.start - 30):t.start]):
             return t.value_from, "dateline", 0.75
     if date_line:
         for t in _find_times(date_line):
             if t.granularity == "day" and t.value_from and _absolute(t):
                 return t.value_from, "dateline", 0.6
     latest: str | None = None
-    for t in _find_times(text):
+    for t in times:
         # events the article reports (not deadlines or plans, which may lie after publication)
         if t.granularity in ("day", "month") and t.role in ("point", "since") and _absolute(t) and t.value_from:
             if latest is None or t.value_from > latest:
@@ -616,6 +621,10 @@ def load_manifest(path: Path) -> dict[str, ManifestEntry]:
             value = merged.get(key)
             if value is not None and not isinstance(value, str):
                 raise ManifestError(f"'{key}' must be text", path=where, line=line)
+        language = merged.get("language")
+        if language is not None and not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]+)?", language):
+            raise ManifestError(f"language '{language}' is not a language code", path=where, line=line,
+                                hint="use an ISO 639-1 code such as ar, en, fr")
         if name in entries:
             raise ManifestError(f"'{name}' is listed twice", path=where, line=line, hint="keep one entry per file")
         if not (path.parent / name).is_file():
@@ -779,6 +788,21 @@ def _read_jsonl(path: Path, display: str, data: bytes, base_id: str, meta: dict[
     return out
 
 
+def _manifest_entry(f: Path, manifests: dict[Path, dict[str, ManifestEntry]]) -> ManifestEntry | None:
+    """The nearest manifest entry for a file: its own folder's (`file: a.txt`), else a parent's
+    (`file: sub/a.txt`)."""
+    folder = f.parent
+    while True:
+        entries = manifests.get(folder)
+        if entries:
+            rel = f.relative_to(folder).as_posix() if folder != Path(".") else f.as_posix()
+            if rel in entries:
+                return entries[rel]
+        if folder.parent == folder or folder == Path("."):
+            return None
+        folder = folder.parent
+
+
 def ingest(paths: Sequence[str | Path], *, use_manifest: bool = True) -> IngestResult:
     """Read every article under `paths` into `Source` records (sorted, ids unique)."""
     if isinstance(paths, (str, Path)):
@@ -797,7 +821,16 @@ def ingest(paths: Sequence[str | Path], *, use_manifest: bool = True) -> IngestR
             log.warning(msg)
             warnings.append(msg)
     if use_manifest:
-        for folder in sorted({f.parent for f in files} | {f.parent for f in article_files}):
+        folders: set[Path] = set()
+        for f in article_files:
+            # the article's folder and its parents up to the corpus root may each hold a manifest
+            folder = f.parent
+            while True:
+                folders.add(folder)
+                if root is None or folder.resolve() == root.resolve() or folder.parent == folder:
+                    break
+                folder = folder.parent
+        for folder in sorted(folders):
             manifest = folder / MANIFEST_NAME
             if manifest.is_file():
                 manifests[folder] = load_manifest(manifest)
@@ -806,7 +839,7 @@ def ingest(paths: Sequence[str | Path], *, use_manifest: bool = True) -> IngestR
     taken: set[str] = set()
     for f in article_files:
         display = str(f)
-        entry = manifests.get(f.parent, {}).get(f.name)
+        entry = _manifest_entry(f, manifests)
         meta = dict(entry.fields) if entry else {}
         try:
             data = f.read_bytes()

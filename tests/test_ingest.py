@@ -350,3 +350,25 @@ def test_jsonl_html_line(tmp_path):
     (tmp_path / "pages.jsonl").write_text(json.dumps({"html": page, "id": "wire-mali"}) + "\n", encoding="utf-8")
     source = ingest([tmp_path]).sources[0]
     assert source.id == "wire-mali" and source.published == "2022-02-17"
+
+
+def test_manifest_defaults_subfolder_entries_and_jsonl(tmp_path):
+    (tmp_path / "sub").mkdir()
+    sentence = "قال المسؤول إن القوات ستبقى في البلاد حتى نهاية العام المقبل."
+    (tmp_path / "sub" / "a.txt").write_text(sentence, encoding="utf-8")
+    (tmp_path / "feed.jsonl").write_text(json.dumps({"text": sentence}) + "\n" +
+                                         json.dumps({"text": sentence, "outlet": "Own"}) + "\n", encoding="utf-8")
+    (tmp_path / "sources.yaml").write_text(
+        "defaults:\n  language: ar\n  outlet: Default\n"
+        "sources:\n  - file: sub/a.txt\n    outlet: Sub\n    published: 2020-08-19\n"
+        "  - file: feed.jsonl\n    published: \"2021-07\"\n", encoding="utf-8")
+    by_id = {s.id: s for s in ingest([tmp_path]).sources}
+    assert (by_id["a"].outlet, by_id["a"].published) == ("Sub", "2020-08-19")
+    assert (by_id["feed-1"].outlet, by_id["feed-1"].published, by_id["feed-1"].published_how) == ("Default", "2021-07", "manifest")
+    assert by_id["feed-2"].outlet == "Own"  # the line's own field wins over the manifest
+
+
+def test_manifest_bad_language(tmp_path):
+    corpus = copy_seeds(tmp_path, "sources:\n  - file: 000_09922462f1c2237b.txt\n    language: Arabic\n")
+    with pytest.raises(ManifestError, match="language"):
+        ingest([corpus])
