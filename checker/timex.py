@@ -344,7 +344,8 @@ def _compile(g: _Grammar) -> None:
     g.duration_cue_of = {_key(w): kind for kind, words in cue_words.items() for w in words}  # type: ignore[attr-defined]
     g.ago_after = {_key(w) for w in lex["ago_cues_after"]}  # type: ignore[attr-defined]
     g.rx["event_after"] = re.compile(rf"\s+(?P<w>{_alt(lex['event_relative_after'])})\s+(?=[^\W\d_])")
-    g.rx["age_before"] = re.compile(rf"(?<!\w)(?:{_alt(lex['age_cues'])})\W*(?:\w+\W+){{0,3}}$")
+    g.rx["age_before"] = re.compile(rf"(?<!\w)[وبل]?(?:{_alt(lex['age_cues'])})\W*(?:\w+\W+){{0,3}}$")
+    g.rx["superlative"] = re.compile(rf"(?<!\w)[لو]?{_alt(lex['superlative_cues'])}(?!\w)")
     g.rx["not_time"] = re.compile(rf"{_L}{_alt(lex['not_times'])}{_R}")
 
     g.rx["vague"] = re.compile(rf"{_L}(?:(?P<neg>{_alt(lex['vague_negations'])})\s+)?(?P<v>{_alt(_all(lex['vague']))}){_R}")
@@ -763,6 +764,8 @@ def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
             direction = "back"
         elif cue == "window" or marker == "window":
             direction = "window"
+        elif cue == "later" and g.rx["superlative"].search(norm, max(0, c.start - 30), c.start):
+            direction = "back"  # "أعلى مستوى في 3 أسابيع": the highest over the last three weeks
         elif cue in ("ago", "since", "later"):
             direction = cue
         elif after_word:
