@@ -140,6 +140,8 @@ def _content_tokens(norm: str) -> set[str]:
     for w in _WORD.findall(norm):
         if w in _STOPWORDS or w.isdigit():
             continue
+        if w.endswith(("'s", "’s")):
+            w = w[:-2]
         for p in _PREFIXES:
             if w.startswith(p) and len(w) - len(p) >= 3:
                 w = w[len(p):]
@@ -281,8 +283,7 @@ def classify_lines(lines: Sequence[str], lex: _Lexicon | None = None) -> list[_L
             ln.keep = ln.kind in ("", "byline", "dateline")
         return info
 
-    body_start = content_idx[0]
-    body_end = _body_end(nonblank, body_start)
+    body_start, body_end = _main_block(nonblank, content_idx)
     body_tokens: set[str] = set()
     for ln in nonblank[body_start:body_end + 1]:
         if _is_content(ln):
@@ -292,11 +293,14 @@ def classify_lines(lines: Sequence[str], lex: _Lexicon | None = None) -> list[_L
     def headline_like(ln: _Line) -> bool:
         return (not ln.kind and not ln.bullet and ln.words >= 4 and ln.norm not in list_items)
 
-    # header: only headlines just above the article that share its words, and a dateline
+    # header: only headlines (and a standfirst) just above the article that share its words, and a dateline
     header_kept = 0
     for ln in reversed(nonblank[:body_start]):
         if _dateline_match(ln.text):
             ln.keep, ln.kind = True, "dateline"
+        elif _is_content(ln):
+            ln.keep = _overlap(ln, body_tokens) >= 0.5
+            ln.kind = "" if ln.keep else "other_block"
         elif headline_like(ln) and header_kept < 3 and _overlap(ln, body_tokens) >= 0.25:
             ln.keep = True
             header_kept += 1
@@ -308,13 +312,17 @@ def classify_lines(lines: Sequence[str], lex: _Lexicon | None = None) -> list[_L
         for ln in nonblank[first_kept + 1:body_start]:
             if ln.kind == "date_stamp":
                 ln.kind = "page_date"
-    # body: everything but furniture
-    for ln in nonblank[body_start:body_end + 1]:
+    # body: everything but furniture and runs of link-like lines (a "read also" block without a title)
+    body = nonblank[body_start:body_end + 1]
+    for ln in body:
         if _dateline_match(ln.text) and not ln.kind:
             ln.kind = "dateline"
         ln.keep = ln.kind in ("", "dateline") and (ln.words >= 2 or ln.ends_sentence)
         if not ln.keep and not ln.kind:
             ln.kind = "fragment"
+    for run in _link_runs(body, body_tokens):
+        for ln in run:
+            ln.keep, ln.kind = False, "link_list"
     # tail: a closing line that belongs to the article; lists of other headlines do not
     in_list = False
     for ln in nonblank[body_end + 1:]:
@@ -322,7 +330,8 @@ def classify_lines(lines: Sequence[str], lex: _Lexicon | None = None) -> list[_L
             in_list = True
         if ln.kind:
             continue
-        belongs = (ln.ends_sentence and ln.words >= 4) or (ln.words >= 3 and _overlap(ln, body_tokens) >= 0.5)
+        overlap = _overlap(ln, body_tokens)
+        belongs = (ln.ends_sentence and ln.words >= 4 and overlap >= 0.2) or (ln.words >= 3 and overlap >= 0.5)
         ln.keep = belongs and not in_list
         if not ln.keep:
             ln.kind = "after_article"
@@ -337,13 +346,64 @@ def classify_lines(lines: Sequence[str], lex: _Lexicon | None = None) -> list[_L
     return info
 
 
-def _body_end(nonblank: list[_Line], body_start: int) -> int:
+MIN_GAP = 3  # non-paragraph lines in a row that separate two blocks of paragraphs
+MIN_LINK_RUN = 3  # short unrelated headline lines in a row that make a list of links
+
+
+def _main_block(nonblank: list[_Line], content_idx: list[int]) -> tuple[int, int]:
+    """(first, last) index of the article: the block of paragraphs with the most text, where blocks
+    are separated by MIN_GAP non-paragraph lines, cut where a list ("most read", comments) starts."""
+    blocks: list[list[int]] = [[content_idx[0]]]
+    for i in content_idx[1:]:
+        between = nonblank[blocks[-1][-1] + 1:i]
+        if len(between) >= MIN_GAP or any(ln.kind == "list_start" for ln in between):
+            blocks.append([i])
+        else:
+            blocks[-1].append(i)
+    k = max(range(len(blocks)), key=lambda b: sum(len(nonblank[i].text) for i in blocks[b]))
+    tokens: set[str] = set()
+    for i in blocks[k]:
+        tokens |= _content_tokens(nonblank[i].norm)
+
+    def related(b: list[int], a_end: int, b_start: int) -> bool:
+        # a neighbouring block continues the article when no list starts between them and its
+        # paragraphs share words with it (a list of links between two parts of one article)
+        if any(ln.kind == "list_start" for ln in nonblank[a_end + 1:b_start]):
+            return False
+        return all(_overlap(nonblank[i], tokens) >= 0.2 for i in b)
+
+    first, last = k, k
+    while first > 0 and related(blocks[first - 1], blocks[first - 1][-1], blocks[first][0]):
+        first -= 1
+    while last + 1 < len(blocks) and related(blocks[last + 1], blocks[last][-1], blocks[last + 1][0]):
+        last += 1
+    start = blocks[first][0]
+    return start, _body_end(nonblank, start, blocks[last][-1])
+
+
+def _link_runs(lines: list[_Line], body_tokens: set[str]) -> list[list[_Line]]:
+    """Runs of MIN_LINK_RUN or more short, unpunctuated lines that share few words with the article."""
+    runs: list[list[_Line]] = []
+    current: list[_Line] = []
+    for ln in lines + [None]:  # type: ignore[list-item]
+        link_like = (ln is not None and ln.keep and not ln.ends_sentence and 3 <= ln.words <= 20
+                     and not _is_content(ln) and _overlap(ln, body_tokens) < 0.25)
+        if link_like:
+            current.append(ln)
+            continue
+        if len(current) >= MIN_LINK_RUN:
+            runs.append(current)
+        current = []
+    return runs
+
+
+def _body_end(nonblank: list[_Line], body_start: int, block_end: int | None = None) -> int:
     """Last line of the main block: the last paragraph before a list starts, unless the article
     resumes after the list (two sentence-like paragraphs in a row)."""
     end = body_start
     in_list = False
     run = 0
-    for i in range(body_start, len(nonblank)):
+    for i in range(body_start, len(nonblank) if block_end is None else block_end + 1):
         ln = nonblank[i]
         if ln.kind == "list_start":
             in_list, run = True, 0

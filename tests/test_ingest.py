@@ -372,3 +372,24 @@ def test_manifest_bad_language(tmp_path):
     corpus = copy_seeds(tmp_path, "sources:\n  - file: 000_09922462f1c2237b.txt\n    language: Arabic\n")
     with pytest.raises(ManifestError, match="language"):
         ingest([corpus])
+
+
+# ---------------------------------------------------------------- general layouts (not the seeds)
+
+
+def test_layout_en_teaser_links_and_footer_dropped_article_kept():
+    source = ingest([DATA / "layout_en.txt"]).sources[0]
+    # headline, dateline paragraph, paragraph, subheading and the paragraph after the link block
+    assert source.line_map == (8, 10, 12, 16, 17)
+    assert (source.published, source.published_how, source.language) == ("2021-12-10", "dateline", "en")
+    for junk in ("Storm batters", "Gold prices", "Champions League", "By Staff", "Share", "©"):
+        assert junk not in source.text, junk
+
+
+def test_layout_ar_stamp_teaser_read_also_and_most_viewed_dropped():
+    source = ingest([DATA / "layout_ar.txt"]).sources[0]
+    assert source.line_map == (4, 8, 10, 14)
+    # the page's date under the headline, not the crawl stamp above it (12 May)
+    assert (source.published, source.published_how) == ("2024-03-06", "dateline")
+    for junk in ("عاجل", "اقرأ أيضا", "منتخب مصر", "الطقس غدا", "الأكثر مشاهدة", "سوق العبور", "كتب محمد"):
+        assert junk not in source.text, junk
