@@ -587,6 +587,11 @@ def _decode(data: bytes, path: str) -> tuple[str, str | None]:
     """Text and an optional warning. UTF-8 (with or without BOM), else Windows-1256 Arabic."""
     if not data.strip():
         raise BadArticle(path, "empty file — remove it or add the article text")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte-order mark (Windows "Unicode")
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError:
+            raise BadArticle(path, "broken UTF-16 text — re-save it as UTF-8") from None
     if b"\x00" in data[:8192]:
         raise BadArticle(path, "binary file (NUL bytes), not text — export the article as .txt, .html or .jsonl")
     try:
@@ -829,6 +834,9 @@ def _read_jsonl(path: Path, display: str, data: bytes, base_id: str, meta: dict[
             body, fmt = (record.get("text"), "txt") if record.get("text") else (record.get("html"), "html")
             if not isinstance(body, str) or not body.strip():
                 raise ValueError("no 'text' or 'html'")
+            for key in ("url", "outlet", "language", "id", "notes", "origin"):
+                if record.get(key) is not None and not isinstance(record[key], (str, int) if key == "id" else str):
+                    raise ValueError(f"'{key}' must be text")
             line_meta = {**meta, **{k: v for k, v in record.items() if k in MANIFEST_KEYS and v is not None}}
             line_meta["published"] = _validate_published(line_meta.get("published"))
             sid = str(record.get("id") or f"{base_id}-{number}")
@@ -935,7 +943,7 @@ def ingest(paths: Sequence[str | Path], *, use_manifest: bool = True) -> IngestR
     return IngestResult(sources=tuple(sources), root=root, warnings=tuple(warnings))
 
 
-def iter_lines_debug(raw: str) -> Iterable[tuple[int, bool, str, str]]:
+def line_decisions(raw: str) -> Iterable[tuple[int, bool, str, str]]:
     """(line number, kept, class, text) for every line: what `checker sources --lines` could show."""
     for ln in classify_lines(raw.replace("\r\n", "\n").split("\n")):
         yield ln.number, ln.keep, ln.kind or ("content" if ln.keep else ""), ln.raw

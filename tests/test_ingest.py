@@ -208,9 +208,10 @@ def test_bad_files_warn_and_skip(tmp_path):
     (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     (tmp_path / "latin.txt").write_bytes("caf\xe9 cr\xe8me br\xfbl\xe9e".encode("latin-1") + bytes([0x81, 0x8d, 0x9d]) * 30)
     (tmp_path / "image.png").write_bytes(b"x")
+    (tmp_path / "utf16.txt").write_text("قال المسؤول إن القوات ستبقى في البلاد حتى نهاية العام.", encoding="utf-16")
     (tmp_path / "good.txt").write_text("قال المسؤول إن القوات ستبقى في البلاد حتى نهاية العام المقبل.", encoding="utf-8")
     result = ingest([tmp_path])
-    assert [s.id for s in result.sources] == ["good"]
+    assert [s.id for s in result.sources] == ["good", "utf16"]
     text = "\n".join(result.warnings)
     assert "empty.txt: empty file" in text
     assert "binary.txt: binary file" in text
