@@ -53,7 +53,11 @@ from .model import TimeRef
 log = logging.getLogger(__name__)
 
 Date = dt.date
-DEFAULT_DAYS = {"soon_days": 180, "near_future_days": 90, "coming_months_days": 180}
+# Config attributes read with these defaults. coming_days_days / coming_weeks_days are not (yet) in
+# Config; a user setting of that name is honoured when it exists.
+DEFAULT_DAYS = {"soon_days": 180, "near_future_days": 90, "coming_months_days": 180,
+                "coming_days_days": 14, "coming_weeks_days": 42}
+_SEASON_MONTHS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 2)}
 
 # ---------------------------------------------------------------- normalisation (length-preserving)
 _CHAR_MAP = {ord("أ"): "ا", ord("إ"): "ا", ord("ٱ"): "ا", ord("ى"): "ي", ord("ة"): "ه",
@@ -194,6 +198,8 @@ class _Grammar:
     ambiguous_months: set[str]
     ambiguous_weekdays: set[str]
     ordinal_of: dict[str, int]
+    duration_cue_of: dict[str, str] = field(default_factory=dict)
+    ago_after: set[str] = field(default_factory=set)
     periods: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
     rx: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
@@ -302,6 +308,8 @@ def _compile(g: _Grammar) -> None:
         # الربع الأول 2024 via qualifiers; the year itself:
         ("year", re.compile(rf"(?:(?<![\w.,])|(?<=(?<!\w)[وبل]))(?:(?P<yc>{year_cue})\s+)?{year}")),
         ("relperiod", re.compile(rf"{_L}(?P<rp>{_alt(_relperiod_words(lex))}){_R}")),
+        ("season", re.compile(rf"{_L}(?:{en_markers}\s+)?(?P<season>{_alt(_all(lex['relative_seasons']))}){_R}"
+                              rf"(?:\s+(?P<mk>{markers}){_R})?")),
         ("weakperiod", re.compile(rf"{_L}(?P<wp>{_alt(_all(lex['weak_current_periods']))}){_R}")),
         # يوم أمس الخميس, صباح اليوم الجمعة, yesterday
         ("relday", re.compile(rf"{_L}(?:{day_parts}\s+)?(?:يوم\s+)?(?P<rd>{rel_days}){_R}(?:\s+(?P<wd>{weekday}){_R})?")),
@@ -341,8 +349,8 @@ def _compile(g: _Grammar) -> None:
     cue_words = {"window": lex["window_cues"], "ago": lex["ago_cues_before"], "later": lex["later_cues_before"],
                  "duration": lex["duration_cues"]}
     g.rx["duration_cue"] = re.compile(rf"(?<!\w)[وف]?(?P<c>{_alt(_all(cue_words))})(?:\s+the)?\s*$")
-    g.duration_cue_of = {_key(w): kind for kind, words in cue_words.items() for w in words}  # type: ignore[attr-defined]
-    g.ago_after = {_key(w) for w in lex["ago_cues_after"]}  # type: ignore[attr-defined]
+    g.duration_cue_of = {_key(w): kind for kind, words in cue_words.items() for w in words}
+    g.ago_after = {_key(w) for w in lex["ago_cues_after"]}
     g.rx["event_after"] = re.compile(rf"\s+(?P<w>{_alt(lex['event_relative_after'])})\s+(?=[^\W\d_])")
     g.rx["age_before"] = re.compile(rf"(?<!\w)[وبل]?(?:{_alt(lex['age_cues'])})\W*(?:\w+\W+){{0,3}}$")
     g.rx["superlative"] = re.compile(rf"(?<!\w)[لو]?{_alt(lex['superlative_cues'])}(?!\w)")
@@ -372,15 +380,20 @@ class _Period:
     pref: str = "nearest"  # past | future | current | nearest
     weekday: int | None = None
     notes: tuple[str, ...] = ()
+    last: Date | None = None  # kind "span": its last day (a Hijri month straddles Gregorian months)
 
     @property
     def absolute(self) -> bool:
-        return self.kind in ("day", "month", "year")
+        return self.kind in ("day", "month", "year", "span")
+
+    def first_day(self) -> Date:
+        return Date(self.year or 1, self.month or 1, self.day or 1)
 
     def resolve(self, a: Date | None) -> tuple[Date, Date, str] | None:
         if self.kind == "day":
-            d = Date(self.year, self.month, self.day)  # type: ignore[arg-type]
-            return d, d, "day"
+            return self.first_day(), self.first_day(), "day"
+        if self.kind == "span" and self.last is not None:
+            return self.first_day(), self.last, "month"
         if self.kind == "month":
             return (*_month_span(self.year, self.month), "month")  # type: ignore[arg-type]
         if self.kind == "year":
@@ -430,6 +443,14 @@ class _Period:
             else:
                 d = min(candidates, key=lambda c: _past_biased_distance(c, a))
             return d, d, "day"
+        if self.kind == "season":
+            candidates = [_season(y, self.unit) for y in (a.year - 2, a.year - 1, a.year, a.year + 1)]
+            if self.pref == "past":
+                return max((c for c in candidates if c[1] < a), key=lambda c: c[0])
+            if self.pref == "future":
+                return min((c for c in candidates if c[0] > a), key=lambda c: c[0])
+            current = [c for c in candidates if c[0] <= a <= c[1]]
+            return current[0] if current else min((c for c in candidates if c[0] > a), key=lambda c: c[0])
         if self.kind == "weekday":
             wd = self.weekday or 0
             if self.pref == "future":
@@ -441,6 +462,13 @@ class _Period:
                 d = a - dt.timedelta(days=(a.weekday() - wd) % 7)
             return d, d, "day"
         return None
+
+
+def _season(year: int, season: str) -> tuple[Date, Date, str]:
+    first, last = _SEASON_MONTHS[season]
+    if season == "winter":  # the winter that starts in December of `year`
+        return Date(year, 12, 1), _month_span(year + 1, 2)[1], "quarter"
+    return Date(year, first, 1), _month_span(year, last)[1], "quarter"
 
 
 def _past_biased_distance(candidate: Date, a: Date) -> float:
@@ -466,6 +494,8 @@ def _qualify(q: str, f: Date, t: Date, gran: str) -> tuple[Date, Date, str]:
         }
         if q in spans:
             return spans[q]
+        if q in _SEASON_MONTHS:
+            return _season(y, q)
         if q.startswith("q"):
             n = int(q[1])
             first = Date(y, 3 * n - 2, 1)
@@ -583,6 +613,12 @@ def _period_from_match(g: _Grammar, name: str, m: re.Match[str], norm: str) -> t
     if name == "relperiod":
         unit, offset = g.relperiod_of[_key(m.group("rp"))]
         return _Period("rel", unit=unit, offset=offset), False
+    if name == "season":
+        if not mk:
+            return None, False
+        season = next(k for k, words in g.lex["relative_seasons"].items()
+                      if _key(m.group("season")) in {_key(w) for w in words})
+        return _Period("season", unit=season, pref=pref if pref != "nearest" else "current"), False
     if name == "weakperiod":
         return _Period("rel", unit=g.weak_period_of[_key(m.group("wp"))], offset=0), True
     if name == "relday":
@@ -628,8 +664,7 @@ def _hijri_period(g: _Grammar, m: re.Match[str]) -> _Period | None:
         last = Hijri(hy, hm, first.month_length()).to_gregorian()
         start = first.to_gregorian()
         note = f"hijri: {hy}-{hm:02d} = {start.isoformat()}..{last.isoformat()}"
-        # A Hijri month straddles two Gregorian months: keep its exact days via a span note.
-        return _Period("hijri_month", start.year, start.month, start.day, notes=(note, f"span:{last.isoformat()}"))
+        return _Period("span", start.year, start.month, start.day, notes=(note,), last=Date(last.year, last.month, last.day))
     except (ValueError, OverflowError):
         return None
 
@@ -661,8 +696,8 @@ def _find_periods(g: _Grammar, norm: str) -> list[_Cand]:
         before = norm[max(0, c.start - 45):c.start]
         qm = g.rx["qualifier"].search(before)
         if qm:
-            c.qualifier = g.qualifier_of.get(_key(qm.group("q")).rstrip("-").strip() or "mid",
-                                             g.qualifier_of.get(_key(qm.group("q")), None))
+            q_key = _key(qm.group("q"))
+            c.qualifier = g.qualifier_of.get(q_key) or g.qualifier_of.get(q_key.rstrip("-"))
             if c.qualifier:
                 c.start -= len(before) - qm.start("q")
                 before = norm[max(0, c.start - 45):c.start]
@@ -673,8 +708,6 @@ def _find_periods(g: _Grammar, norm: str) -> list[_Cand]:
             c.start -= len(before) - rm.start("r")
         if c.weak and not (c.qualifier or rm or g.rx["point"].search(before)):
             continue
-        if c.role == "point" and rm is None and c.period and c.period.kind == "year" and not c.qualifier:
-            pass
         out.append(c)
     return out
 
@@ -746,7 +779,7 @@ def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
         cm = g.rx["duration_cue"].search(before)
         if cm:
             cue_key = _key(cm.group("c"))
-            cue = "since" if cue_key == "منذ" else g.duration_cue_of.get(cue_key, "duration")  # type: ignore[attr-defined]
+            cue = "since" if cue_key == "منذ" else g.duration_cue_of.get(cue_key, "duration")
             if cue != "duration":  # "would take", "لمدة" stay outside the expression
                 c.start = m.start() - (len(before) - cm.start("c"))
         ev = g.rx["event_after"].match(norm, c.end)
@@ -759,7 +792,7 @@ def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
         after_word = ""
         aw = g.rx["after_words"].match(norm, c.end)
         if aw:
-            after_word = "ago" if _key(aw.group("w")) in g.ago_after else "later"  # type: ignore[attr-defined]
+            after_word = "ago" if _key(aw.group("w")) in g.ago_after else "later"
         if marker == "back":
             direction = "back"
         elif cue == "window" or marker == "window":
@@ -820,9 +853,8 @@ def _merge_neighbours(g: _Grammar, norm: str, cands: list[_Cand]) -> list[_Cand]
                 and _ANY_GAP.fullmatch(gap)):
             notes = list(q.notes)
             wd = p.weekday
-            if wd is not None and Date(q.year, q.month, q.day).weekday() != wd:  # type: ignore[arg-type]
-                notes.append(f"weekday-mismatch: {Date(q.year, q.month, q.day).isoformat()} is not a "  # type: ignore[arg-type]
-                             f"{calendar.day_name[wd]}")
+            if wd is not None and q.first_day().weekday() != wd:
+                notes.append(f"weekday-mismatch: {q.first_day().isoformat()} is not a {calendar.day_name[wd]}")
             nxt.period = _Period("day", q.year, q.month, q.day, notes=tuple(notes))
             nxt.start, nxt.role, nxt.role_cue = c.start, c.role, c.role_cue
             i += 1
@@ -853,8 +885,7 @@ def _merge_neighbours(g: _Grammar, norm: str, cands: list[_Cand]) -> list[_Cand]
 
 def _with_hijri_twin(greg: _Period, hijri: _Period) -> _Period:
     notes = list(greg.notes) + list(hijri.notes)
-    g_date = Date(greg.year, greg.month, greg.day)  # type: ignore[arg-type]
-    h_date = Date(hijri.year, hijri.month, hijri.day)  # type: ignore[arg-type]
+    g_date, h_date = greg.first_day(), hijri.first_day()
     gap = abs((g_date - h_date).days)
     if gap > 2:
         notes.append(f"hijri-gregorian-mismatch: Hijri gives {h_date.isoformat()}, the Gregorian twin says "
@@ -968,16 +999,16 @@ def _resolve(c: _Cand, a: Date | None, how: str, days: dict[str, int], text: str
     if c.kind == "period":
         p = c.period
         assert p is not None
-        notes += [n for n in p.notes if not n.startswith("span:")]
-        if p.kind == "hijri_month":
-            span_end = next(n for n in p.notes if n.startswith("span:"))[5:]
-            resolved = (Date(p.year, p.month, p.day), Date.fromisoformat(span_end), "month")  # type: ignore[arg-type]
-        else:
-            resolved = p.resolve(a)
+        notes += list(p.notes)
+        resolved = p.resolve(a)
         if resolved is not None and p.kind == "relday" and p.weekday is not None and resolved[0].weekday() != p.weekday:
             notes.append(f"weekday-mismatch: {resolved[0].isoformat()} is not a {calendar.day_name[p.weekday]}")
         if resolved is not None and c.qualifier:
             resolved = _qualify(c.qualifier, *resolved)
+            if a is not None and c.qualifier == "earlier" and resolved[0] <= a:
+                resolved = (resolved[0], min(resolved[1], a), resolved[2])
+            elif a is not None and c.qualifier == "later" and a <= resolved[1]:
+                resolved = (max(resolved[0], a), resolved[1], resolved[2])
         if resolved is not None and c.period_to is not None:
             last = c.period_to.resolve(a)
             if last is not None and c.qualifier_to:
