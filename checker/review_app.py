@@ -32,7 +32,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates" / "review"
 STATIC_DIR = PACKAGE_DIR / "static" / "review"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
-CONTEXT_CHARS = 700  # of a long paragraph, keep this much on each side of the claim
+CONTEXT_CHARS = 400  # of a long paragraph, keep this much on each side of the claim
 MAX_BODY_BYTES = 64 * 1024
 TAG_LABELS = {"wrong-date": "wrong date resolved", "wrong-cluster": "wrong cluster", "scope": "scope",
               "boilerplate": "boilerplate", "wrong-speaker": "wrong speaker", "other": "other"}
@@ -204,21 +204,27 @@ def _marked(text: str, marks: list[tuple[int, int, str]]) -> Markup:
     return Markup("").join(out)
 
 
-def claim_context(text: str | None, claim: dict[str, Any]) -> dict[str, Any]:
-    """The claim's paragraph with the claim span marked (and its time expressions inside it)."""
+def claim_context(text: str | None, claim: dict[str, Any], focus: str | None = None) -> dict[str, Any]:
+    """The claim's paragraph with the claim span marked, and its time expressions inside it
+    (`focus`: the time expression this side of the finding is about, marked more strongly)."""
     claim_text = claim.get("text") or ""
     hint = _line_offset(text, claim.get("line")) if text else None
     if hint is None and isinstance(claim.get("start"), int):
         hint = claim["start"]  # offsets into the cleaned text: only a tie-breaker between repeats
     span = locate(text, claim_text, hint) if text else None
+    found = span is not None
+    shown = text[span[0]:span[1]] if span else claim_text  # the file's own whitespace when it differs
+    time_texts = [t.get("text") or "" for t in claim.get("times", []) or [] if isinstance(t, dict)]
+    if focus and focus not in time_texts:
+        time_texts.append(focus)
     time_marks = []
-    for t in claim.get("times", []) or []:
-        where = locate(claim_text, t.get("text") or "")
+    for time_text in time_texts:
+        where = locate(shown, time_text)
         if where:
-            time_marks.append((where[0], where[1], "time"))
-    inner = _marked(claim_text, time_marks)
-    if span is None:
-        return {"found": False, "html": Markup('<mark class="claim">{}</mark>').format(inner)}
+            time_marks.append((where[0], where[1], "time focus" if time_text == focus else "time"))
+    inner = Markup('<mark class="claim">{}</mark>').format(_marked(shown, time_marks))
+    if not found:
+        return {"found": False, "html": inner}
     start, end = span
     para_start = text.rfind("\n", 0, start) + 1
     para_end = text.find("\n", end)
@@ -229,14 +235,34 @@ def claim_context(text: str | None, claim: dict[str, Any]) -> dict[str, Any]:
         before, lead = before[-CONTEXT_CHARS:].split(" ", 1)[-1], "… "
     if len(after) > CONTEXT_CHARS:
         after, trail = after[:CONTEXT_CHARS].rsplit(" ", 1)[0], " …"
-    claim_in_file = text[start:end]
-    if claim_in_file != claim_text:  # whitespace differed: mark times against the file's own text
-        time_marks = [(w[0], w[1], "time") for w in (locate(claim_in_file, t.get("text") or "")
-                                                     for t in claim.get("times", []) or []) if w]
-        inner = _marked(claim_in_file, time_marks)
-    return {"found": True,
-            "html": escape(lead) + escape(before) + Markup('<mark class="claim">{}</mark>').format(inner)
-            + escape(after) + escape(trail)}
+    return {"found": True, "html": escape(lead) + escape(before) + inner + escape(after) + escape(trail)}
+
+
+def finding_sides(session: "ReviewSession", finding: dict[str, Any]) -> tuple[list[dict[str, Any]], set[str]]:
+    """The columns of the page: the rule's two sides (evidence a/b: claim, value, time) when given,
+    else one per claim. Returns the sides and the evidence keys they already show."""
+    evidence = finding.get("evidence") if isinstance(finding.get("evidence"), dict) else {}
+    details = [evidence.get("a"), evidence.get("b")]
+    if all(isinstance(d, dict) and d.get("claim") in session.claims for d in details):
+        specs, used = [(d["claim"], d) for d in details], {"a", "b"}
+    else:
+        specs, used = [(cid, {}) for cid in finding["claims"]], set()
+    sides = []
+    for cid, detail in specs:
+        claim = session.claims.get(cid) or {"id": cid, "text": "", "source": None}
+        source = session.sources.get(claim.get("source"), {"id": claim.get("source")})
+        time = detail.get("time") if isinstance(detail.get("time"), dict) else None
+        restated = detail.get("restated_by")
+        sides.append({
+            "claim": claim, "source": source, "url": safe_url(source.get("url")), "time": time,
+            "value": detail.get("value") if isinstance(detail.get("value"), str) else None,
+            "clock": detail.get("clock"), "asserted": detail.get("asserted"),
+            "speaker": detail.get("speaker") or claim.get("speaker"),
+            "restated_by": [str(r) for r in restated] if isinstance(restated, list) else [],
+            "context": claim_context(session.source_text(source.get("id")), claim,
+                                     focus=time.get("text") if time else None),
+        })
+    return sides, used
 
 
 def format_number(value: Any) -> str:
@@ -311,13 +337,15 @@ def timeline_svg(rows: list[dict[str, Any]]) -> bytes | None:
         fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(rows) + 1.1))
         for y, row in enumerate(rows):
             color = "#b3261e" if row["in_finding"] else "#7a7a7a"
-            for lo, hi in row["spans"]:
+            for k, (lo, hi) in enumerate(row["spans"]):
+                # several times of one claim sit side by side within its row, not on top of each other
+                y_k = y + (k - (len(row["spans"]) - 1) / 2) * min(0.22, 0.6 / len(row["spans"]))
                 start, end = mdates.date2num(lo or low), mdates.date2num(hi or high)
-                if end - start < (mdates.date2num(high) - mdates.date2num(low)) / 150:
-                    # a single day would be an invisible bar: draw it as a diamond
-                    ax.plot(start, y, marker="D", color=color, markersize=9, alpha=0.85)
+                if end - start < (mdates.date2num(high) - mdates.date2num(low)) / 60:
+                    # a day or a few would be an invisible bar: draw it as a diamond
+                    ax.plot(start, y_k, marker="D", color=color, markersize=8, alpha=0.85)
                 else:
-                    ax.plot([start, end], [y, y], color=color, linewidth=6, solid_capstyle="butt", alpha=0.85)
+                    ax.plot([start, end], [y_k, y_k], color=color, linewidth=5, solid_capstyle="butt", alpha=0.85)
             if row["published"]:
                 ax.plot(mdates.date2num(row["published"]), y, marker="o", color="#1f4e9c", markersize=7)
         ax.set_yticks(range(len(rows)))
@@ -435,14 +463,9 @@ def create_app(session: ReviewSession, allowed_hosts: list[str] | None = None):
         finding = finding_or_404(fid)
         session.opened[fid] = time.monotonic()
         verdicts = session.verdicts()
-        sides = []
-        for cid in finding["claims"]:
-            claim = session.claims.get(cid) or {"id": cid, "text": "", "source": None}
-            source = session.sources.get(claim.get("source"), {"id": claim.get("source")})
-            sides.append({"claim": claim, "source": source, "url": safe_url(source.get("url")),
-                          "context": claim_context(session.source_text(source.get("id")), claim)})
+        sides, shown = finding_sides(session, finding)
         evidence = finding.get("evidence") if isinstance(finding.get("evidence"), dict) else {}
-        evidence_rows = [(k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)) for k, v in evidence.items()]
+        evidence_rows = [(k, v) for k, v in evidence.items() if k not in shown]
         cluster = session.clusters.get(finding.get("cluster") or "")
         return templates.TemplateResponse(request, "finding.html", {
             "finding": finding, "sides": sides, "evidence_rows": evidence_rows, "cluster": cluster,

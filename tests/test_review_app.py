@@ -73,12 +73,18 @@ def test_finding_page_shows_both_sides_with_marked_spans(client, session):
     text = page.text
     assert 'lang="ar"' in text and 'dir="auto"' in text
     assert text.count('<mark class="claim">') == 2
-    assert '<mark class="time">by 31 December 2023</mark>' in text
-    assert '<mark class="time">حتى منتصف عام 2024</mark>' in text
+    # the evidence names each side's time expression: marked as the focus in the paragraph and table
+    assert text.count('<mark class="time focus">by 31 December 2023</mark>') == 2
+    assert text.count('<mark class="time focus">حتى منتصف عام 2024</mark>') == 2
+    assert "says: <span>by 2023-12-31 (“by 31 December 2023”)</span>" in text
+    assert "u9_wire_copy" in text  # restated_by of side A
     assert "Do both sources speak about the same forces" in text  # the rule's question
     assert "2023-07-03" in text and "(dateline)" in text  # publication date and how it was found
     assert "2023-06-30 → 2023-12-31" in text  # resolved time
-    assert "deadline_b" in text  # evidence
+    assert "<dt>deadline_b</dt><dd><bdi>2024-06-30</bdi></dd>" in text  # evidence
+    assert '<dl class="evidence nested"><dt>a</dt><dd><bdi>1</bdi></dd>' in text  # nested evidence
+    assert "<dt>restated_by</dt><dd><span class=\"muted\">none</span></dd>" in text
+    assert "<dt>clock</dt>" not in text  # the a/b sides are shown as columns, not repeated as evidence
     assert f'src="/timeline/{fid}.svg"' in text
     for key in ("c", "f", "n", "s", "u", "j", "k"):
         assert f"<kbd>{key}</kbd>" in text
