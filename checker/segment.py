@@ -22,7 +22,7 @@ MAX_PROTECTED_QUOTE = 400  # chars: a longer "quotation" is more likely a stray 
 _SPACY_LANGS = {"ar", "en", "fr", "de", "es", "it", "fa", "ur", "tr"}
 _OPENERS = {"«": "»", "“": "”", "„": "”"}
 _WORDCHAR = re.compile(r"\w")
-_DOTS = re.compile(r"^\.{2,}$|^…$")
+_DOTS = re.compile(r"^\.\.$")  # the ".." separator of Arabic headlines; "..." and "…" are pauses
 _NOT_A_START = set(".,،;؛:!?؟…)]»”’")
 _GLUED_END = re.compile(r"\w(?:[\"'”’»)]+[.!?؟…]+|[.!?؟…]+[\"'”’»)]+)[\"'”’».!?؟…)]*$")
 
@@ -70,6 +70,9 @@ def _boundaries(doc: Any, line: str, english_like: bool) -> list[int]:
         elif _GLUED_END.search(text):
             starts.add(i + 1)  # `قريبا".` — quote and full stop glued to the word
     protected = _quote_spans(line)
+    openers = {a for a, _ in protected} | {i for i, ch in enumerate(line) if ch in _OPENERS}
+    # the sentencizer leaves an opening quote at the end of the previous sentence (`left. "We`)
+    starts = {s - 1 if s > 0 and tokens[s - 1].idx in openers and len(tokens[s - 1]) == 1 else s for s in starts}
     if protected:
         starts = {s for s in starts if s == 0 or not any(a < tokens[s].idx < b for a, b in protected)}
     starts.add(0)

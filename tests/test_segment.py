@@ -66,3 +66,13 @@ def test_decimals_and_abbreviations_do_not_split():
 def test_empty_and_blank(language):
     assert segment(source("", language)) == []
     assert segment(source("\n  \n", language)) == []
+
+
+def test_opening_quote_starts_the_next_sentence():
+    assert texts('The troops left. "We are done." Mr. Smith agreed.', "en") == [
+        "The troops left.", '"We are done."', "Mr. Smith agreed."]
+    assert texts("انتهى الاجتماع. «القوات باقية» قال الوزير.") == ["انتهى الاجتماع.", "«القوات باقية» قال الوزير."]
+
+
+def test_ellipsis_is_a_pause_not_a_boundary():
+    assert texts("وأضاف... أن الوضع صعب") == ["وأضاف... أن الوضع صعب"]
