@@ -79,6 +79,8 @@ class _Lexicon:
     furniture_words: frozenset[str]
     furniture_phrases: frozenset[str]
     byline: re.Pattern[str]
+    credit_outlets: dict[str, str]  # normalised spelling -> outlet name
+    credit_generic: frozenset[str]
 
 
 def _phrase_rx(phrases: Sequence[str], at_start: bool = False) -> re.Pattern[str]:
@@ -102,7 +104,7 @@ def load_boilerplate_lexicon(path: str | None = None) -> _Lexicon:
         mark = getattr(exc, "problem_mark", None)
         raise LexiconError(f"not valid YAML ({getattr(exc, 'problem', exc)})", path=str(lex_path),
                            line=mark.line + 1 if mark else None) from None
-    known = {"list_start", "inline", "share", "furniture", "byline"}
+    known = {"list_start", "inline", "share", "furniture", "byline", "credit_outlets", "credit_generic"}
     if not isinstance(data, dict) or set(data) - known:
         raise LexiconError(f"expected the keys {sorted(known)}", path=str(lex_path))
 
@@ -113,6 +115,9 @@ def load_boilerplate_lexicon(path: str | None = None) -> _Lexicon:
         return tuple(normalize_for_matching(v) for v in values)
 
     furniture = norm_list("furniture")
+    outlets = data.get("credit_outlets") or {}
+    if not isinstance(outlets, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in outlets.items()):
+        raise LexiconError("'credit_outlets' must map spellings to outlet names", path=str(lex_path))
     return _Lexicon(
         list_start=_phrase_rx(norm_list("list_start")),
         inline=_phrase_rx(norm_list("inline"), at_start=True),
@@ -120,6 +125,8 @@ def load_boilerplate_lexicon(path: str | None = None) -> _Lexicon:
         furniture_words=frozenset(w for p in furniture for w in p.split()),
         furniture_phrases=frozenset(furniture),
         byline=re.compile(r"^(?:" + "|".join(re.escape(p) for p in norm_list("byline")) + r") "),
+        credit_outlets={normalize_for_matching(k): v for k, v in outlets.items()},
+        credit_generic=frozenset(norm_list("credit_generic")),
     )
 
 
@@ -550,19 +557,10 @@ _ORIGIN_PATTERNS = (
     re.compile(r"(?:نقلا|نقلاً) عن (?P<name>[^\s،,.]+(?: [^\s،,.]+)?)"),
     re.compile(r"^\s*[^\n]{2,40}?\s[-–—]\s(?P<name>[^\n]{2,30}?)\s*$"),  # "القاهرة الإخبارية - وكالات"
 )
-_AGENCIES_GENERIC = {normalize_for_matching(w) for w in ("وكالات", "agencies", "wires", "مواقع", "متابعات")}
-_KNOWN_ORIGINS = {
-    normalize_for_matching(k): v
-    for k, v in {
-        "رووداو": "Rudaw", "روداو": "Rudaw", "رويترز": "Reuters", "فرانس برس": "AFP", "أ ف ب": "AFP",
-        "أسوشيتد برس": "AP", "الأناضول": "Anadolu", "سكاي نيوز": "Sky News", "الجزيرة": "Al Jazeera",
-        "بي بي سي": "BBC", "شفق نيوز": "Shafaq News", "واع": "INA", "سبوتنيك": "Sputnik",
-    }.items()
-}
-
 
 def find_origin(raw_lines: Sequence[str]) -> str | None:
     """The outlet this article re-publishes, when its first lines or its opening say so."""
+    lex = load_boilerplate_lexicon()
     for line in [ln for ln in raw_lines if ln.strip()][:4]:
         line = line.strip()
         for pattern in _ORIGIN_PATTERNS:
@@ -571,11 +569,11 @@ def find_origin(raw_lines: Sequence[str]) -> str | None:
                 continue
             name = m.group("name").strip(" /-–—:")
             key = normalize_for_matching(name)
-            if key in _AGENCIES_GENERIC or not name:
+            if key in lex.credit_generic or not name:
                 return None
-            if pattern is _ORIGIN_PATTERNS[-1] and key not in _KNOWN_ORIGINS:
+            if pattern is _ORIGIN_PATTERNS[-1] and key not in lex.credit_outlets:
                 continue  # "city - something": only a known outlet makes it a credit line
-            return _KNOWN_ORIGINS.get(key, name)
+            return lex.credit_outlets.get(key, name)
     return None
 
 
