@@ -1,4 +1,5 @@
-"""How many rows of the timex test table dateparser 1.5.0 alone gets right, against checker.timex.
+"""How many rows of the timex test table dateparser 1.5.0 alone gets right, against checker.timex;
+and find_times' throughput on the shared seed and devstory articles.
 
     .venv/bin/python bench/timex_table_score.py [--show]
 
@@ -81,6 +82,15 @@ def main() -> None:
     print(f"first calls (dateparser language data + timex grammar compile): {warm_s:.2f} s")
     print(f"checker.timex.find_times (lenient):      {ft_lenient}/{n}  ({ft_time * 1000 / n:.2f} ms/row)")
     print(f"checker.timex.find_times (strict):       {ft_strict}/{n}")
+    shared = Path(__file__).resolve().parent.parent.parent / "shared"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(shared.glob("seeds/*.txt")) + sorted(shared.glob("data/devstories/*.txt"))]
+    if texts:
+        chars = sum(len(t) for t in texts)
+        t = time.perf_counter()
+        found = sum(len(find_times(text, "2021-06-01")) for text in texts)
+        elapsed = time.perf_counter() - t
+        print(f"find_times on shared seeds + devstories: {len(texts)} articles, {chars} chars, {found} expressions, "
+              f"{elapsed * 1000:.0f} ms ({elapsed * 1e6 / chars:.1f} us/char)")
 
 
 if __name__ == "__main__":

@@ -108,6 +108,7 @@ class _Norm(str):
         return p + bisect.bisect_right(self._removed, p) if self._removed else p
 
 
+@lru_cache(maxsize=8192)
 def _key(s: str) -> str:
     return re.sub(r"\s+", " ", _MARKS_RX.sub("", normalize(s))).strip().lower()
 
@@ -672,12 +673,15 @@ def _hijri_period(g: _Grammar, m: re.Match[str]) -> _Period | None:
 def _overlap_free(cands: list[_Cand]) -> list[_Cand]:
     """Longest first; among equal lengths the earlier one. No two results overlap."""
     chosen: list[_Cand] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # sorted starts of the chosen spans, ends alongside
+    ends: list[int] = []
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.start)):
-        if any(c.start < e and s < c.end for s, e in taken):
+        i = bisect.bisect_right(starts, c.start)
+        if (i > 0 and ends[i - 1] > c.start) or (i < len(starts) and starts[i] < c.end):
             continue
+        starts.insert(i, c.start)
+        ends.insert(i, c.end)
         chosen.append(c)
-        taken.append((c.start, c.end))
     return sorted(chosen, key=lambda c: c.start)
 
 
@@ -906,20 +910,25 @@ def _sentence_bounds(norm: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _is_statement_date(g: _Grammar, c: _Cand, norm: str, sent: tuple[int, int], others: list[_Cand]) -> bool:
+def _is_statement_date(g: _Grammar, i: int, cands: list[_Cand], norm: str, sent: tuple[int, int]) -> bool:
+    """A day date with a statement word close before it ("أعلن في", "announced on", "في بيان ... (X)")
+    or right after it ("في (27 أيلول 2025)، أعلنت"), no other time expression in between."""
+    c = cands[i]
     p = c.period
     if p is None or p.kind != "day" or c.role != "point" or c.qualifier:
         return False
     lo = max(sent[0], c.start - 70)
-    for o in others:  # the cue must be nearer than any other time expression ("اليوم الجمعة (7 ...)" aside)
-        if o is not c and lo <= o.end <= c.start and not (o.period and o.period.kind in ("relday", "weekday")):
-            lo = o.end
+    for o in reversed(cands[:i]):  # "اليوم الجمعة (7 ...)": a same-day relative word does not separate
+        if o.end < lo:
+            break
+        if not (o.period and o.period.kind in ("relday", "weekday")):
+            lo = max(lo, o.end)
+            break
     if g.rx["statement"].search(norm, lo, c.start):
         return True
     hi = min(sent[1], c.end + 25)
-    for o in others:
-        if o is not c and c.end <= o.start < hi:
-            hi = o.start
+    if i + 1 < len(cands):
+        hi = max(c.end, min(hi, cands[i + 1].start))
     return bool(g.rx["statement"].search(norm, c.end, hi))
 
 
@@ -955,27 +964,21 @@ def find_times(text: str, anchor: str | Date | None = None, *, anchor_how: str =
     cands = _overlap_free(_find_periods(g, norm) + _find_durations(g, norm) + _find_vague(g, norm))
     cands = _merge_neighbours(g, norm, _drop_names(g, norm, cands))
     sentences = _sentence_bounds(norm)
+    sentence_starts = [s for s, _ in sentences]
+    sentence_ids = [max(0, bisect.bisect_right(sentence_starts, c.start) - 1) for c in cands]
 
-    def sentence_of(pos: int) -> tuple[int, int]:
-        for s, e in sentences:
-            if s <= pos < e:
-                return s, e
-        return sentences[-1]
-
-    statements: list[tuple[_Cand, Date]] = []
-    for c in cands:
-        if c.kind == "period" and _is_statement_date(g, c, norm, sentence_of(c.start), cands):
+    statements: dict[int, list[tuple[int, Date]]] = {}  # sentence id -> (position, statement date)
+    for i, c in enumerate(cands):
+        if c.kind == "period" and _is_statement_date(g, i, cands, norm, sentences[sentence_ids[i]]):
             c.role = "statement"
-            p = c.period
-            statements.append((c, Date(p.year, p.month, p.day)))  # type: ignore[arg-type, union-attr]
+            statements.setdefault(sentence_ids[i], []).append((c.start, c.period.first_day()))  # type: ignore[union-attr]
 
     days = {k: int(getattr(config, k, v)) if config is not None else v for k, v in DEFAULT_DAYS.items()}
     out = []
-    for c in cands:
-        sent = sentence_of(c.start)
-        local = [(abs(sc.start - c.start), d) for sc, d in statements if sc is not c and sentence_of(sc.start) == sent]
+    for i, c in enumerate(cands):
+        local = statements.get(sentence_ids[i], [])
         if local and c.role != "statement":
-            ca, chow = min(local, key=lambda x: x[0])[1], "statement"
+            ca, chow = min(local, key=lambda x: abs(x[0] - c.start))[1], "statement"
         else:
             ca, chow = a, how
         c.start, c.end = norm.orig_start(c.start), norm.orig_end(c.end)
