@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from dataclasses import replace
+from datetime import date, timedelta
 
 from .config import Config
 from .lexicon import Hit, Lexicons
@@ -88,16 +90,22 @@ def _speaker(text: str, normalized: str, lexicons: Lexicons) -> str | None:
         name = m.group(1).strip()
         if name.lower() not in {"he", "she", "it", "they", "the", "officials", "we"}:
             return name
+    original_tokens = text.split()
     for hit in lexicons.speech.find(normalized):
+        index = len(normalized[: hit.end].split())
         tail = normalized[hit.end:].split()
         name: list[str] = []
-        for token in tail[:4]:
-            token = token.strip("،,.:\"«»()")
-            if not token or token in _AR_NAME_STOP or not re.match(r"^[\u0600-\u06FF]", token):
+        for offset, token in enumerate(tail[:4]):
+            bare = token.strip("،,.:\"«»()")
+            if not bare or bare in _AR_NAME_STOP or bare.startswith(("ان", "لان", "بان")) \
+                    or not re.match(r"^[\u0600-\u06FF]", bare):
                 break
-            name.append(token)
+            original = original_tokens[index + offset] if index + offset < len(original_tokens) else bare
+            name.append(original.strip("،,.:\"«»()"))
+            if token.endswith(("،", ",", ":")):
+                break
         if name:
-            return " ".join(name[:3])
+            return " ".join(name)
     return None
 
 
@@ -128,6 +136,39 @@ def _dominant_location(sentences: list[Sentence], lexicons: Lexicons) -> str | N
     return counts.most_common(1)[0][0] if counts else None
 
 
+_PAST_WORD = re.compile(r"(الماضي|الماضى|المنصرم|\blast\b)", re.I)
+
+
+def effective_anchor(source: Source, sentences: list[Sentence], config: Config) -> str | None:
+    """The publication date to resolve relative times against.
+
+    A partial date ("2021") resolves against the start of its interval, narrowed by what the text
+    itself proves: an article that calls 7 April "last April" was written after 7 April, so its
+    anchor is not 1 January. Only day-precise past references inside the partial interval count.
+    """
+    published = source.published
+    if not published or len(published) >= 10:
+        return published
+    from .facets import published_interval
+
+    first, last, _ = published_interval(published)
+    if first is None:
+        return published
+    latest = None
+    for sentence in sentences:
+        if not _PAST_WORD.search(sentence.text):
+            continue
+        for t in find_times(sentence.text, last.isoformat(), language=source.language, config=config):
+            if t.granularity != "day" or not _PAST_WORD.search(t.text) or not t.value_from:
+                continue
+            day = date.fromisoformat(t.value_from)
+            if first <= day <= last and (latest is None or day > latest):
+                latest = day
+    if latest is None:
+        return published
+    return min(latest + timedelta(days=1), last).isoformat()
+
+
 def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons, config: Config) -> list[Claim]:
     """Every check-worthy sentence of a source becomes one claim (score >= config.checkworthiness_threshold).
 
@@ -139,6 +180,7 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
     source_location = _dominant_location(sentences, lexicons)
     previous_subject: str | None = None
     seen: Counter[str] = Counter()
+    anchor = effective_anchor(source, sentences, config)
     for sentence in sentences:
         normalized = sentence.normalized or normalize_for_matching(sentence.text)
         if len(normalized.split()) < 3:
@@ -148,7 +190,11 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
         main = strong[0] if strong else (events[0] if events else None)
         info = lexicons.event_info[main.entry] if main else None
 
-        times = find_times(sentence.text, source.published, language=source.language, config=config)
+        times = find_times(sentence.text, anchor, language=source.language, config=config)
+        if anchor != source.published and anchor is not None:
+            times = [replace(t, anchor_how="partial", notes=t.notes + (f"anchor narrowed from {source.published} "
+                                                                         f"to {anchor} by the text",))
+                     if t.anchor == anchor else t for t in times]
         statement = next((t for t in times if t.role == "statement" and t.value_from), None)
         presence_context = bool(info and info.family == "presence" and _PRESENCE_COUNT.search(normalized))
         quantities = extract_quantities(sentence.text, normalized, lexicons, times, presence_context)
@@ -170,9 +216,8 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
         location = location_hit.entry if location_hit else source_location
 
         scope_names = sorted({h.entry for h in lexicons.scope.find(normalized)})
-        polarity = "negative" if main is not None and _negated(normalized, main, lexicons) else "positive"
-        if main is not None and polarity == "positive" and lexicons.no_timetable.any(normalized):
-            polarity = "positive"
+        same_event = [h for h in events if main is not None and h.entry == main.entry]
+        polarity = "negative" if any(_negated(normalized, h, lexicons) for h in same_event) else "positive"
         tense, modality = _tense_and_modality(normalized, main, lexicons, times, source)
         speaker = _speaker(sentence.text, normalized, lexicons)
         attribution = "quoted" if speaker and _QUOTES.search(sentence.text) else "reported" if speaker else "outlet"

@@ -263,9 +263,14 @@ def c_exit_reported_before(ctx: PairContext) -> bool:
     """Facet a reports (as done) that forces left / a mission ended at a time T, and claim b, asserted after
     T, still plans that exit or keeps the presence: the presence went on after the reported exit."""
     a, b = ctx.a, ctx.b
-    if a.kind != "time" or a.clock != "event" or a.claim.tense != "past" or a.claim.polarity != "positive":
+    if a.kind not in ("time", "announce") or a.clock != "event" or a.claim.tense != "past" \
+            or a.claim.polarity != "positive":
         return False
     if _direction(ctx.lexicons, a.claim) != "leave" or a.value_to is None:
+        return False
+    scopes = _scopes(a.claim)
+    # "ended its combat mission" alone does not say the forces left; "withdrew from the country" does
+    if "all_forces" not in scopes and not (a.claim.event == "withdraw" and "combat_forces" not in scopes):
         return False
     if b.asserted_from is None or b.asserted_from <= a.value_to + timedelta(days=ctx.config.date_tolerance_days):
         return False
@@ -347,6 +352,8 @@ def c_stale_future(ctx: PairContext) -> bool:
         return False
     if a.claim.tense != "future" or a.refers_to_past or a.time.granularity == "vague":
         return False
+    if a.claim.statement_date:  # a plan reported as announced on a date is asserted then, not at publication
+        return False
     if a.value_to < first - timedelta(days=ctx.config.date_tolerance_days):
         ctx.notes["delta_days"] = (first - a.value_to).days
         return True
@@ -370,6 +377,17 @@ def c_done_after_publication(ctx: PairContext) -> bool:
 def c_change(ctx: PairContext, type: str) -> bool:  # noqa: A002 - YAML key
     """(chain rules) What changed between two versions: deadline | figure | commitment."""
     return ctx.notes.get("change") == type
+
+
+def c_directions(ctx: PairContext, a: Any = None, b: Any = None) -> bool:
+    """What each claim's event does to a presence: leave | stay | enter | reduce | change | schedule | none."""
+    da, db = _direction(ctx.lexicons, ctx.a.claim), _direction(ctx.lexicons, ctx.b.claim)
+    return (a is None or da in _as_list(a)) and (b is None or db in _as_list(b))
+
+
+def c_modality(ctx: PairContext, a: Any = None, b: Any = None) -> bool:
+    """Claim modality: plan | fact | hedge | no_timetable | assert (a discussion or a bare statement)."""
+    return (a is None or ctx.a.claim.modality in _as_list(a)) and (b is None or ctx.b.claim.modality in _as_list(b))
 
 
 def c_has_event(ctx: PairContext) -> bool:
@@ -737,7 +755,7 @@ def _side_value(f: Facet) -> tuple:
         return ("figure", f.quantity.unit, round(f.quantity.value, 3))
     if f.time is not None:
         return (f.kind, f.claim.polarity, f.time.value_to or f.time.value_from)
-    return ("bare", f.claim.polarity, f.claim.scope, f.claim.modality)
+    return ("bare", f.claim.polarity, f.claim.scope)
 
 
 def _origin(source: Source) -> str:
