@@ -86,6 +86,11 @@ def fixture_result() -> CheckResult:
 
 
 @pytest.fixture(scope="module")
+def fixture_html(fixture_result) -> str:
+    return html_report(fixture_result, DATA / "out")
+
+
+@pytest.fixture(scope="module")
 def schema() -> dict:
     jsonschema.Draft202012Validator.check_schema(findings_schema())
     return findings_schema()
@@ -169,8 +174,8 @@ def test_markdown_content(fixture_result):
 
 # report.html -------------------------------------------------------------------------------------
 
-def test_html_escapes_article_text(fixture_result):
-    page = html_report(fixture_result, DATA / "out")
+def test_html_escapes_article_text(fixture_html):
+    page = fixture_html
     body = page.split("<body>", 1)[1]
     assert "<script>alert" not in body and "<img" not in body and "<b>" not in body
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in body
@@ -179,8 +184,8 @@ def test_html_escapes_article_text(fixture_result):
     assert len(re.findall(r"<script\b", page)) == 1
 
 
-def test_html_is_self_contained_and_rtl_aware(fixture_result):
-    page = html_report(fixture_result, DATA / "out")
+def test_html_is_self_contained_and_rtl_aware(fixture_html):
+    page = fixture_html
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page), "no remote resources"
     assert "@import" not in page and "url(http" not in page
     assert '"Noto Naskh Arabic"' in page
@@ -191,11 +196,11 @@ def test_html_is_self_contained_and_rtl_aware(fixture_result):
     assert "<mark>خلال الـ12 شهراً المقبلة</mark>" in page
 
 
-def test_html_has_one_chart_per_drawable_cluster_with_unique_ids(fixture_result):
-    page = html_report(fixture_result, DATA / "out")
+def test_html_has_one_chart_per_drawable_cluster_with_unique_ids(fixture_html):
+    page = fixture_html
     svgs = re.findall(r"<svg\b.*?</svg>", page, flags=re.S)
     assert len(svgs) == 2  # mission end (dates), troops (numbers); the xss source has no date to draw at
-    assert "No claim in this cluster has both an assertion date" in page
+    assert "No claim in this cluster has a known assertion date" in page
     ids = re.findall(r'\bid="([^"]+)"', "".join(svgs))
     assert len(ids) == len(set(ids)), "SVG ids collide across charts"
     for svg in svgs:
@@ -203,6 +208,16 @@ def test_html_has_one_chart_per_drawable_cluster_with_unique_ids(fixture_result)
             assert f'id="{ref}"' in svg
     assert "<!-- claimed figure (troops) -->" in page  # the numbers cluster gets a numeric y axis
     assert "<text" not in "".join(svgs)
+
+
+def test_claims_without_times_get_an_assertion_strip(fixture_result):
+    import dataclasses
+
+    bare = dataclasses.replace(fixture_result, claims=tuple(dataclasses.replace(c, times=(), quantities=())
+                                                             for c in fixture_result.claims))
+    page = html_report(bare, DATA / "out")
+    assert 'aria-label="when 4 claims were asserted"' in page
+    assert "the chart shows when each source asserted it" in page
 
 
 def test_html_and_markdown_are_byte_identical_across_runs(fixture_result, tmp_path):
@@ -272,3 +287,15 @@ def test_markdown_golden_seeds(seeds_result, schema):
     jsonschema.validate(findings_json(seeds_result), schema)
     text = markdown_report(seeds_result, REPO / "reports")
     check_golden("report_seeds.md", text)
+
+
+def test_arabic_runs_in_english_sentences_are_isolated():
+    from checker.report.html import isolate
+
+    out = str(isolate('Ishtar says "خلال الـ12 شهراً المقبلة" → 2025-09-27..2026-09-27 <b>'))
+    assert '<bdi dir="rtl" lang="ar">خلال الـ12 شهراً المقبلة</bdi>' in out
+    assert out.endswith("→ 2025-09-27..2026-09-27 &lt;b&gt;")
+    # a year ending an Arabic quote belongs to it; a figure followed by English does not
+    assert '<bdi dir="rtl" lang="ar">نهاية أيلول 2025</bdi>' in str(isolate("by نهاية أيلول 2025 (deadline)"))
+    assert '<bdi dir="rtl" lang="ar">الجيش</bdi> 2500 troops' in str(isolate("الجيش 2500 troops"))
+    assert str(isolate("plain English")) == "plain English"

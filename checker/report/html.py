@@ -5,6 +5,7 @@ escaped pieces (markupsafe), and the charts come from matplotlib, never from art
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -13,6 +14,25 @@ from ..model import CheckResult
 from .view import ClaimView, ReportView, build_view
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+_AR = r"[\u0600-\u065F\u066E-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]"
+# an Arabic run: from an Arabic letter to the last Arabic letter (digits, spaces and Arabic
+# punctuation inside it belong to it), plus a trailing number ("أيلول 2025") unless Latin text follows
+ARABIC_RUN = re.compile(
+    rf"{_AR}(?:(?:{_AR}|[\s\d\u0660-\u0669.,،؛:/\-])*{_AR})?(?:[ \t]+[\d\u0660-\u0669]+(?![\d,.]*[ \t]*[A-Za-z\d]))?")
+
+
+def isolate(text) -> Markup:
+    """Escape, and wrap each Arabic run of a left-to-right sentence in <bdi dir="rtl">, so quoted Arabic
+    keeps its own order and cannot drag the dates and numbers around it (the bidi algorithm would)."""
+    text = "" if text is None else str(text)
+    parts, cursor = [], 0
+    for m in ARABIC_RUN.finditer(text):
+        parts.append(escape(text[cursor:m.start()]))
+        parts.append(Markup('<bdi dir="rtl" lang="ar">{}</bdi>').format(m.group(0)))
+        cursor = m.end()
+    parts.append(escape(text[cursor:]))
+    return Markup("").join(parts)
 
 
 def marked(view: ClaimView) -> Markup:
@@ -67,6 +87,7 @@ def _environment():
     )
     env.globals.update(marked=marked, dir_attrs=dir_attrs, claim_block=claim_block, slots=slots,
                        time_item=time_item, swatch=swatch)
+    env.filters["isolate"] = isolate
     return env
 
 

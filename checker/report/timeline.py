@@ -58,15 +58,18 @@ class Mark:
     x_partial: bool
     low: float | dt.date | None
     high: float | dt.date | None
+    on_line: bool = True  # the claim's primary value, joined to the others by the drift line
 
 
 # what a claim "claims" when it has several times: a deadline says more than the date it was said on
-ROLE_PRIORITY = {"deadline": 0, "window": 1, "until": 2, "since": 3, "vague": 4, "point": 5}
+ROLE_PRIORITY = {"deadline": 0, "window": 1, "until": 2, "since": 3, "duration": 4, "vague": 5, "point": 6,
+                 "statement": 7}
+CLAIMED_ROLES = {"deadline", "window", "until", "since", "duration", "vague"}
 
 
 def primary_time(row: ClaimView):
-    """The one time drawn for a claim (the table lists them all): the most telling role, and among
-    equals not the bare day the claim was asserted on ("on Friday" in a Friday dateline), then text order."""
+    """The time the drift line goes through for a claim: the most telling role, and among equals
+    not the bare day the claim was asserted on ("on Friday" in a Friday dateline), then text order."""
     usable = [t for t in row.claim.times if t.value_from or t.value_to]
     if not usable:
         return None
@@ -74,21 +77,33 @@ def primary_time(row: ClaimView):
     def is_assertion_day(ref) -> bool:
         return ref.value_from == ref.value_to == row.asserted
 
-    return min(usable, key=lambda t: (ROLE_PRIORITY.get(t.role, 5), is_assertion_day(t), row.claim.times.index(t)))
+    return min(usable, key=lambda t: (ROLE_PRIORITY.get(t.role, 6), is_assertion_day(t), row.claim.times.index(t)))
+
+
+def drawn_times(row: ClaimView) -> list:
+    """Every deadline/window/... a claim states (one sentence can hold a window and a deadline that
+    disagree — seed 004), else its primary time. Statement dates are where x comes from, not values."""
+    claimed = [t for t in row.claim.times if t.role in CLAIMED_ROLES and (t.value_from or t.value_to)]
+    if claimed:
+        return claimed
+    primary = primary_time(row)
+    return [primary] if primary is not None else []
 
 
 def _date_marks(rows: list[ClaimView]) -> list[Mark]:
     marks = []
     for row in rows:
         x = parse_partial_date(row.asserted)
-        ref = primary_time(row)
-        if x is None or ref is None:
+        if x is None:
             continue
-        low = parse_partial_date(ref.value_from)
-        high = parse_partial_date(ref.value_to, end=True)
-        if low is None and high is None:
-            continue
-        marks.append(Mark(row.claim.id, row.source_id, x, bool(row.asserted) and len(row.asserted) < 10, low, high))
+        primary = primary_time(row)
+        partial = bool(row.asserted) and len(row.asserted) < 10
+        for ref in drawn_times(row):
+            low = parse_partial_date(ref.value_from)
+            high = parse_partial_date(ref.value_to, end=True)
+            if low is None and high is None:
+                continue
+            marks.append(Mark(row.claim.id, row.source_id, x, partial, low, high, on_line=ref is primary))
     return marks
 
 
@@ -110,8 +125,38 @@ def _number_marks(rows: list[ClaimView]) -> tuple[list[Mark], str]:
     return marks, unit
 
 
+def _date_format(span_days: float) -> str:
+    """Tick labels a reader cannot misread: every tick carries its year."""
+    if span_days > 3 * 365:
+        return "%Y"
+    if span_days > 120:
+        return "%Y-%m"
+    return "%Y-%m-%d"
+
+
 def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _place_labels(fig, ax, labels: list[tuple[float, float, str, object]]) -> None:
+    """Value labels beside their markers, stepped down when one would sit on another (marks of one
+    story bunch together when the cluster spans years)."""
+    if not labels:
+        return
+    fig.draw_without_rendering()  # final axes position, so data -> pixel transforms are right
+    to_points = 72.0 / fig.dpi
+    placed: list[tuple[float, float, float]] = []  # x, y (points) and width of labels placed so far
+    for x, y, text, colour in sorted(labels, key=lambda item: (item[0], -item[1])):
+        px, py = (v * to_points for v in ax.transData.transform((x, y)))
+        width = 4.2 * len(text)  # 7pt DejaVu digits are ~4.2pt wide
+        dy = 2.0
+        while any(px + 6 < qx + qw and qx < px + 6 + width and abs(py + dy - qy) < 8.5 for qx, qy, qw in placed):
+            dy -= 9.0
+        placed.append((px + 6, py + dy, width))
+        annotation = ax.annotate(text, (x, y), xytext=(6, dy), textcoords="offset points", fontsize=7,
+                                 color=colour, va="bottom",
+                                 bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75})
+        annotation.set_in_layout(False)
 
 
 def _spread(marks: list[Mark]) -> dict[int, float]:
@@ -137,6 +182,49 @@ def _prefix_ids(svg: str, prefix: str) -> str:
     return pattern.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
 
 
+def _svg_text(fig, chart_id: str, label: str) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg"):]
+    svg = _prefix_ids(svg, chart_id)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+
+
+def _assertion_strip(cluster: ClusterView, chart_id: str, colours: dict[str, str]) -> str:
+    """For a cluster whose claims carry no time or figure: when did each source say it? One row per
+    source, a dot per claim at its assertion date."""
+    import matplotlib
+    import matplotlib.dates as mdates
+    from matplotlib.figure import Figure
+
+    rows = [r for r in cluster.rows if parse_partial_date(r.asserted) is not None]
+    source_ids = sorted({r.source_id for r in rows})
+    palette = matplotlib.colormaps["tab10"].colors
+    with matplotlib.rc_context({"svg.hashsalt": HASH_SALT, "svg.fonttype": "path", "font.size": 9,
+                                "font.family": "DejaVu Sans"}):
+        fig = Figure(figsize=(FIGSIZE[0], 1.1 + 0.32 * len(source_ids)), layout="constrained")
+        ax = fig.add_subplot()
+        xs = []
+        for r in rows:
+            x = mdates.date2num(parse_partial_date(r.asserted))
+            y = source_ids.index(r.source_id)
+            c = colours.get(r.source_id) or palette[y % len(palette)]
+            ax.plot([x], [y], marker="o", markersize=8, color=c, linestyle="none",
+                    markerfacecolor="white" if len(r.asserted or "") < 10 else c)
+            xs.append(x)
+        ax.set_yticks(range(len(source_ids)), source_ids, fontsize=7)
+        ax.set_ylim(-0.7, len(source_ids) - 0.3)
+        pad_x = max(5.0, (max(xs) - min(xs)) * 0.08)
+        ax.set_xlim(min(xs) - pad_x, max(xs) + pad_x)
+        ax.xaxis_date()
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter(_date_format(max(xs) - min(xs) + 2 * pad_x)))
+        ax.set_xlabel("asserted (statement or publication date)")
+        ax.grid(True, axis="x", color="#eeeeee", linewidth=0.6)
+        return _svg_text(fig, chart_id, f"when {len(rows)} claims were asserted")
+
+
 def render_chart(cluster: ClusterView, chart_id: str, colours: dict[str, str] | None = None) -> tuple[str | None, str]:
     """(inline SVG or None, a note for the reader about what is and is not drawn)."""
     marks = _date_marks(cluster.rows)
@@ -146,7 +234,11 @@ def render_chart(cluster: ClusterView, chart_id: str, colours: dict[str, str] | 
     undated = sum(1 for row in cluster.rows if parse_partial_date(row.asserted) is None)
     drawn_claims = len({m.claim_id for m in marks})
     if len(marks) == 0:
-        return None, "No claim in this cluster has both an assertion date and a resolved time or figure."
+        if undated == len(cluster.rows):
+            return None, "No claim in this cluster has a known assertion date, so there is nothing to place in time."
+        return _assertion_strip(cluster, chart_id, colours or {}), (
+            "No claim here states a time or figure; the chart shows when each source asserted it"
+            + (f" ({undated} undated claim(s) not drawn)." if undated else "."))
 
     import matplotlib
 
@@ -166,6 +258,7 @@ def render_chart(cluster: ClusterView, chart_id: str, colours: dict[str, str] | 
         ax = fig.add_subplot()
         to_num = mdates.date2num
         xs, ys = [], []
+        labels: list[tuple[float, float, str, object]] = []
         label_points = len(marks) <= MAX_LABELLED
         for i, m in enumerate(marks):
             x = to_num(m.x) + offsets[i]
@@ -182,18 +275,16 @@ def render_chart(cluster: ClusterView, chart_id: str, colours: dict[str, str] | 
                     markerfacecolor=face, linestyle="none", zorder=3)
             if label_points:
                 shown = m.high if m.high is not None else m.low
-                text = _number(shown) if numeric_unit else shown.isoformat()
-                ax.annotate(text, (x, end), xytext=(6, 2), textcoords="offset points", fontsize=7, color=c)
+                labels.append((x, end, _number(shown) if numeric_unit else shown.isoformat(), c))
             xs.append(x)
             ys.append(end)
-        order = sorted(range(len(xs)), key=lambda i: (xs[i], ys[i]))
+        order = sorted((i for i in range(len(xs)) if marks[i].on_line), key=lambda i: (xs[i], ys[i]))
         if len(order) > 1:
             ax.plot([xs[i] for i in order], [ys[i] for i in order], color="#888888", linewidth=0.8,
                     linestyle="-", zorder=1)
         ax.xaxis_date()
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter(_date_format(max(xs) - min(xs))))
         all_y = [v for m in marks for v in ((m.low, m.high) if numeric_unit else
                                             (to_num(m.low) if m.low else None, to_num(m.high) if m.high else None))
                  if v is not None]
@@ -206,9 +297,8 @@ def render_chart(cluster: ClusterView, chart_id: str, colours: dict[str, str] | 
             pad_y = max(abs(max(all_y)) * 0.05, (max(all_y) - min(all_y)) * 0.1, 1.0)
         else:
             ax.yaxis_date()
-            ylocator = mdates.AutoDateLocator(minticks=3, maxticks=7)
-            ax.yaxis.set_major_locator(ylocator)
-            ax.yaxis.set_major_formatter(mdates.ConciseDateFormatter(ylocator, show_offset=False))
+            ax.yaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
+            ax.yaxis.set_major_formatter(mdates.DateFormatter(_date_format(max(all_y) - min(all_y))))
             ax.axline((xs[0], xs[0]), slope=1, color="#bbbbbb", linestyle="--", linewidth=0.8, zorder=0)
             ax.set_ylabel("claimed date / deadline")
             pad_y = max(15.0, (max(all_y) - min(all_y)) * 0.08)
@@ -217,17 +307,13 @@ def render_chart(cluster: ClusterView, chart_id: str, colours: dict[str, str] | 
         ax.set_xlim(min(xs) - pad_x, max(xs) + pad_x * 1.5)  # room on the right for value labels
         ax.set_ylim(min(all_y) - pad_y, max(all_y) + pad_y)
         ax.grid(True, color="#eeeeee", linewidth=0.6)
+        _place_labels(fig, ax, labels)
         handles = [Line2D([], [], color=colour[sid], marker="o" if numeric_unit else "v", linestyle="none",
                           markersize=7, label=sid) for sid in source_ids]
         if not numeric_unit:
             handles.append(Line2D([], [], color="#bbbbbb", linestyle="--", label="claimed = asserted"))
         fig.legend(handles=handles, loc="outside right upper", fontsize=7, frameon=False)
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]
-    svg = _prefix_ids(svg, chart_id)
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="timeline of {len(marks)} claimed values" ', 1)
+        svg = _svg_text(fig, chart_id, f"timeline of {len(marks)} claimed values")
     notes = []
     if undated:
         notes.append(f"{undated} claim(s) without a known assertion date are not drawn")

@@ -134,6 +134,19 @@ def source_file(source: Source, corpus_root: str | None) -> Path:
     return path
 
 
+def display_path(source: Source, corpus_root: str | None) -> str:
+    """The path a reader recognises: relative to the corpus root, never a machine's absolute path."""
+    path = Path(source.path)
+    if path.is_absolute():
+        if corpus_root:
+            try:
+                return path.relative_to(Path(corpus_root)).as_posix()
+            except ValueError:
+                pass
+        return path.name
+    return path.as_posix()
+
+
 def relative_href(target: Path, out_dir: Path) -> str:
     rel = os.path.relpath(os.path.abspath(target), os.path.abspath(out_dir))
     return Path(rel).as_posix()
@@ -177,7 +190,13 @@ def mark_segments(claim: Claim, source: Source | None) -> list[Segment]:
 def interval_text(value_from: str | None, value_to: str | None) -> str:
     if value_from == value_to and value_from:
         return value_from
-    return f"{value_from or '…'}..{value_to or '…'}"
+    if value_from is None and value_to is None:
+        return "unresolved"
+    if value_from is None:
+        return f"until {value_to}"
+    if value_to is None:
+        return f"from {value_from}"
+    return f"{value_from}..{value_to}"
 
 
 def format_time(ref) -> TimeItem:
@@ -203,7 +222,7 @@ def claim_view(claim: Claim, result: CheckResult, out_dir: Path, letter: str = "
         line = source.line_of(claim.start)
         target = source_file(source, result.corpus_root)
         href = f"{relative_href(target, out_dir)}#L{line}"
-        location = f"{Path(source.path).as_posix()}:{line}"
+        location = f"{display_path(source, result.corpus_root)}:{line}"
         language = source.language
     else:
         line, href, location, language = 0, "", claim.source_id, "und"
@@ -227,15 +246,40 @@ def claim_view(claim: Claim, result: CheckResult, out_dir: Path, letter: str = "
     )
 
 
-def format_evidence_value(value) -> str:
+LONG_TEXT = 80  # evidence strings longer than this are claim texts the side table already shows
+HIDDEN_EVIDENCE_FIELDS = {"start", "end", "text", "normalized"}  # offsets and texts: in the table above
+
+
+def format_evidence_value(value, nested: bool = False) -> str:
+    """Evidence on one readable line: lists joined, records as `key: value; …`, a time as «text» from..to."""
     value = jsonable(value)
-    if isinstance(value, list) and all(isinstance(v, (str, int, float)) or v is None for v in value):
-        return ", ".join("null" if v is None else str(v) for v in value) or "(none)"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if value is None:
         return "null"
+    if isinstance(value, list):
+        if not value:
+            return "(none)"
+        return ", ".join(format_evidence_value(v, nested=True) for v in value)
+    if isinstance(value, dict):
+        if "value_from" in value or "value_to" in value:
+            quote = f"«{value['text']}» " if value.get("text") else ""
+            return quote + interval_text(value.get("value_from"), value.get("value_to"))
+        parts = []
+        for key in sorted(value):
+            item = value[key]
+            if item is None or (key in HIDDEN_EVIDENCE_FIELDS and nested_record(value)):
+                continue
+            if isinstance(item, str) and len(item) > LONG_TEXT and nested_record(value):
+                continue
+            text = format_evidence_value(item, nested=True)
+            grouped = isinstance(item, dict) and len(item) > 1 and "value_from" not in item and "value_to" not in item
+            parts.append(f"{key}: ({text})" if grouped else f"{key}: {text}")
+        return "; ".join(parts) or "(none)"
     return str(value)
+
+
+def nested_record(value: dict) -> bool:
+    """A side's record (it names a claim or carries its text), whose offsets and text are noise here."""
+    return "claim" in value or "text" in value
 
 
 def evidence_items(finding: Finding) -> list[tuple[str, str]]:
