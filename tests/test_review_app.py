@@ -393,3 +393,15 @@ def test_queue_after_everything_is_reviewed(client, session):
     assert "All 5 findings have a verdict." in page and "5 of 5 reviewed" in page
     assert 'action="/undo"' in page
     assert post(client, session, "/undo").headers["location"] == f"/f/{session.order[-1]}"
+
+
+@pytest.mark.slow
+def test_cli_checks_the_corpus_when_there_is_no_findings_json(work):
+    shutil.rmtree(work / "reports")
+    (work / "checker.toml").write_text('[checker]\nembedder = "tfidf"\n')  # no model needed
+    result = run_cli("review", "--corpus", "corpus", "--list", "--format", "json", cwd=work)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    stems = {p.stem for p in (work / "corpus").glob("*.txt")}
+    assert "checking corpus first" in result.stderr
+    assert isinstance(rows, list) and all(set(r["sources"]) <= stems for r in rows)
