@@ -3,8 +3,9 @@
 `find_times(text, anchor)` finds dates, relative expressions, deadlines, windows and vague times in
 `text` and resolves each to `value_from..value_to` (either end may be None = open). Vocabulary (month
 names of every Arabic family, weekdays, number words, cues) lives in rules/lexicon/time.yaml; this
-module holds only the grammar. Everything is precompiled regex over a normalised copy of the text
-whose characters map one to one onto the original, so offsets need no bookkeeping.
+module holds only the grammar: regexes compiled once per lexicon file, run over a normalised copy of
+the text (digits, alef/ya/ta-marbuta variants and ASCII case folded; tashkeel and tatweel dropped)
+whose offsets map back to the original.
 
 Conventions (DESIGN.md "Time is the heart of it"), and the choices made where it leaves room:
 
@@ -12,29 +13,43 @@ Conventions (DESIGN.md "Time is the heart of it"), and the choices made where it
 - Qualifiers: "end of"/"نهاية" a year = its December (granularity month); "beginning of"/"بداية"
   = its January; "early"/"مطلع"/"أوائل" a year = Q1 and "late"/"أواخر" = Q4 (granularity quarter);
   "mid"/"منتصف" a year = June 1..July 31 (month); of a month: end/late = 21st..last day,
-  start/early = 1st..10th, mid = 11th..20th (granularity week: about ten days); quarters and halves.
+  start/early = 1st..10th, mid = 11th..20th (granularity week: about ten days); quarters and halves;
+  seasons (spring Mar-May, summer Jun-Aug, autumn Sep-Nov, winter Y = Dec Y..Feb Y+1, granularity
+  quarter); "earlier this year" = start of the year..anchor, "later this month" = anchor..its end.
 - Roles: deadline ("by", "بحلول", "no later than", "في موعد لا يتجاوز", "before") -> value_from =
   anchor, value_to = end of X ("before X" = the day before X starts); when the anchor is already past
   that end, value_from is None and the note "deadline-before-anchor" says so. until ("حتى", "until")
   likewise with role until. since ("منذ", "since") -> value_from = start of X, value_to None. "after X"
   -> since the day after X, note "after".
-- Relative: month names without a year take the nearest such month to the anchor, or the previous one
-  with a past marker ("آب الماضي", "last August"), the next one with a future marker. A weekday alone
+- Relative: month names (and day + month) without a year take the nearest occurrence to the anchor,
+  a future one counting 1.5 times as far (news mostly reports the past); the previous one with a past
+  marker ("آب الماضي", "last August"), the next one with a future marker. A weekday alone
   ("الثلاثاء", "on Tuesday") is the nearest such weekday at or before the anchor: news reports events
   that happened; "next Tuesday" / "الثلاثاء المقبل" looks forward.
 - Durations: "within N months" / "خلال الـ12 شهراً المقبلة" -> window anchor..anchor+N (granularity
   of the unit); a range ("four to six months") uses its upper end; "N months ago"/"قبل N أشهر" is a
-  point N before the anchor; "منذ N أشهر" a since; a bare "six months" a duration anchor..anchor+N.
+  point N before the anchor; "منذ N أشهر" a since; a bare "six months" a duration anchor..anchor+N;
+  "in N months" a point anchor+N, but after a superlative ("أعلى مستوى في 3 أسابيع", "lowest in six
+  months") a window looking back. A duration counted from an event ("two weeks after the vote",
+  "بعد ستة أشهر من إعلان") keeps role duration with both ends None (note "relative-to-event"); an
+  age ("السن لا يزيد عن 60 عامًا") is no time.
 - Vague: "soon"/"قريبا" = anchor..anchor+Config.soon_days (default 180), "shortly"/"في الوقت
   القريب" = near_future_days (default 90), "in the coming months"/"الأشهر المقبلة" =
-  coming_months_days (default 180); granularity vague. "not soon" = from anchor+soon_days, open end.
+  coming_months_days (default 180), "in the coming weeks" = coming_weeks_days (42), "الأيام المقبلة"
+  = coming_days_days (14; the last two are read from Config when it has them); granularity vague.
+  "not soon"/"ليس قريبا" = from anchor+soon_days, open end (note "negated").
 - Anchors: a date attached to a statement in the same sentence ("announced on X", "أعلن في X",
   "في بيان ... (X)") gets role "statement" and anchors the relative expressions of its sentence
-  (anchor_how "statement"); otherwise the given anchor. A partial anchor ("2011", "2011-07") resolves
+  (anchor_how "statement"; per sentence, so a whole article passed at once is handled the same);
+  otherwise the given anchor. A partial anchor ("2011", "2011-07") resolves
   against the start of its interval (anchor_how "partial"). Without an anchor, expressions that need
   one get value_from/value_to None (anchor_how "none"); absolute dates still resolve.
-- Hijri dates convert with `hijridate` (Umm al-Qura); with a Gregorian twin the Gregorian date is the
-  value and a "hijri-gregorian-mismatch" note is added when they differ by more than 2 days.
+- Hijri dates convert with `hijridate` (Umm al-Qura); with a Gregorian twin (either order) the
+  Gregorian date is the value and a "hijri-gregorian-mismatch" note is added when they differ by more
+  than 2 days. A weekday written next to a date joins it (note "weekday-mismatch" when wrong).
+- Not times: counts ("47 ألف جندي", "2000 troops"), percentages and decimals, names listed in the
+  lexicon's not_times ("اليوم السابع"), ambiguous English words in lower case ("may", "march").
+- dateparser is not used: on tests/test_timex.py's table it finds 39 of 130 (bench/timex_table_score.py).
 """
 from __future__ import annotations
 
