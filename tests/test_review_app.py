@@ -405,3 +405,32 @@ def test_cli_checks_the_corpus_when_there_is_no_findings_json(work):
     stems = {p.stem for p in (work / "corpus").glob("*.txt")}
     assert "checking corpus first" in result.stderr
     assert isinstance(rows, list) and all(set(r["sources"]) <= stems for r in rows)
+
+
+def test_request_body_is_capped(client, session):
+    fid = session.order[0]
+    response = post(client, session, f"/f/{fid}/verdict", {"verdict": "confirmed", "note": "x" * (ra.MAX_BODY_BYTES + 10)})
+    assert response.status_code in (400, 413)
+    assert not session.reviews_file.exists()
+
+
+def test_cli_other_bind_address_only_when_asked_with_a_warning(work):
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "DISPLAY": ""}
+    proc = subprocess.Popen([str(CHECKER), "review", "--host", "127.0.0.2", "--port", "0"], cwd=work, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        deadline = time.monotonic() + 30
+        while not any("http://" in x for x in lines) and time.monotonic() < deadline:
+            lines.append(proc.stderr.readline())
+        text = "".join(lines)
+        assert "anyone who can reach this address" in text
+        url = re.search(r"http://127\.0\.0\.2:\d+/", text)
+        assert url, text
+        assert httpx.get(url.group(0), timeout=10).status_code == 200
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

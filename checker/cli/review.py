@@ -161,13 +161,30 @@ def _serve(doc: dict[str, Any], root: Path, findings_path: Optional[Path], port:
     print(f"checker: review {len(session.order)} findings at {url} (verdicts: {session.reviews_file}; Ctrl-C stops)",
           file=sys.stderr, flush=True)
     if not no_open:
-        import webbrowser
+        _open_browser_soon(url)
+    serve(create_app(session, allowed_hosts=allowed), sock)
 
+
+def _open_browser_soon(url: str) -> None:
+    """Open a graphical browser once the server is up. Without a display, Python's webbrowser would
+    start a text browser in this terminal and wait for it, so then the printed URL is all we give."""
+    import os
+    import threading
+    import webbrowser
+
+    if sys.platform not in ("darwin", "win32") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        log.info("no display: open %s in a browser", url)
+        return
+
+    def open_it() -> None:
         try:
             webbrowser.open(url)
-        except Exception as exc:  # no browser on this machine: the URL is printed above
+        except Exception as exc:  # no usable browser: the URL is printed already
             log.debug("no browser opened: %s", exc)
-    serve(create_app(session, allowed_hosts=allowed), sock)
+
+    timer = threading.Timer(0.5, open_it)
+    timer.daemon = True
+    timer.start()
 
 
 def register(app: typer.Typer) -> None:
