@@ -170,6 +170,13 @@ class _Line:
     comma: bool
     kind: str = ""  # lexicon class or structural class that fired
     keep: bool = False
+    _tokens: set[str] | None = None
+
+    @property
+    def tokens(self) -> set[str]:
+        if self._tokens is None:
+            self._tokens = _content_tokens(self.norm)
+        return self._tokens
 
 
 def _line_features(number: int, raw: str, lex: _Lexicon) -> _Line:
@@ -269,7 +276,7 @@ def _is_content(line: _Line) -> bool:
 
 
 def _overlap(line: _Line, body_tokens: set[str]) -> float:
-    tokens = _content_tokens(line.norm)
+    tokens = line.tokens
     if not tokens:
         return 0.0
     return len(tokens & body_tokens) / len(tokens)
@@ -294,7 +301,7 @@ def classify_lines(lines: Sequence[str], lex: _Lexicon | None = None) -> list[_L
     body_tokens: set[str] = set()
     for ln in nonblank[body_start:body_end + 1]:
         if _is_content(ln):
-            body_tokens |= _content_tokens(ln.norm)
+            body_tokens |= ln.tokens
     list_items = {ln.norm for ln in nonblank if ln.bullet and not ln.kind}
 
     def headline_like(ln: _Line) -> bool:
@@ -370,7 +377,7 @@ def _main_block(nonblank: list[_Line], content_idx: list[int]) -> tuple[int, int
     k = max(range(len(blocks)), key=lambda b: sum(len(nonblank[i].text) for i in blocks[b]))
     tokens: set[str] = set()
     for i in blocks[k]:
-        tokens |= _content_tokens(nonblank[i].norm)
+        tokens |= nonblank[i].tokens
 
     def related(b: list[int], a_end: int, b_start: int) -> bool:
         # a neighbouring block continues the article when no list starts between them and its

@@ -33,6 +33,7 @@ def _nlp(language: str) -> Any:
 
     nlp = spacy.blank(language if language in _SPACY_LANGS else "xx")
     nlp.add_pipe("sentencizer")
+    nlp.max_length = 50_000_000  # one line per call and no parser: long scraped lines are cheap
     return nlp
 
 
