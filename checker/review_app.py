@@ -39,6 +39,8 @@ TAG_LABELS = {"wrong-date": "wrong date resolved", "wrong-cluster": "wrong clust
 VERDICT_KEYS = {"confirmed": "c", "false_alarm": "f", "needs_source": "n", "skip": "s"}
 VERDICT_LABELS = {"confirmed": "Confirmed", "false_alarm": "False alarm", "needs_source": "Needs a source",
                   "skip": "Skip"}
+REPORT_CSP = ("sandbox allow-scripts; default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+              "img-src data:; font-src data:")
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                                  b"font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
@@ -380,8 +382,9 @@ class SecurityHeaders:
 
         async def send_with_headers(message) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                message["headers"] = headers + [(k, v) for k, v in SECURITY_HEADERS if k not in present]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -556,7 +559,10 @@ def create_app(session: ReviewSession, allowed_hosts: list[str] | None = None):
     async def report(request: Request) -> Response:
         if session.report_html is None:
             raise HTTPException(404, "no report.html next to findings.json")
-        return FileResponse(session.report_html, media_type="text/html")
+        # report.html is self-contained (inline CSS/JS): allow that, but sandboxed in an opaque origin
+        # with no network, so nothing in it can read this app's pages or its CSRF token.
+        return FileResponse(session.report_html, media_type="text/html", headers={
+            "content-security-policy": REPORT_CSP})
 
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if "application/json" in request.headers.get("accept", ""):

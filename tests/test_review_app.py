@@ -249,8 +249,12 @@ def test_report_route(client, session, work):
     (work / "reports" / "report.html").write_text("<html><body>full report</body></html>")
     with_report = ra.build_session(session.findings_doc, session.corpus, reviewer="t",
                                    findings_path=work / "reports" / "findings.json")
-    response = TestClient(ra.create_app(with_report), base_url=BASE).get("/report")
+    report_client = TestClient(ra.create_app(with_report), base_url=BASE)
+    response = report_client.get("/report")
     assert response.status_code == 200 and "full report" in response.text
+    assert response.headers["content-security-policy"].startswith("sandbox allow-scripts;")  # one policy only
+    fid = ids_by_rule(session)["conflicting-deadline"]
+    assert 'href="/report#cluster-k-un-mali-withdrawal"' in report_client.get(f"/f/{fid}").text
 
 
 def test_static_files(client):
