@@ -633,6 +633,15 @@ def _validate_published(value: Any) -> str | None:
     return s
 
 
+def _key_line(node: Any, key: str, default: int | None) -> int | None:
+    """1-based line of `key` inside a YAML mapping node (for errors that point at the key itself)."""
+    if isinstance(node, yaml.MappingNode):
+        for k, _ in node.value:
+            if getattr(k, "value", None) == key:
+                return k.start_mark.line + 1
+    return default
+
+
 def load_manifest(path: Path) -> dict[str, ManifestEntry]:
     """Entries of a `sources.yaml`, keyed by file name relative to its folder. Strict: unknown keys,
     bad dates and malformed YAML are fatal, with the line."""
@@ -670,12 +679,14 @@ def load_manifest(path: Path) -> dict[str, ManifestEntry]:
     entry_nodes = nodes["sources"].value if "sources" in nodes and isinstance(nodes["sources"], yaml.SequenceNode) else []
     entries: dict[str, ManifestEntry] = {}
     for i, item in enumerate(entries_data):
-        line = entry_nodes[i].start_mark.line + 1 if i < len(entry_nodes) else None
+        node = entry_nodes[i] if i < len(entry_nodes) else None
+        line = node.start_mark.line + 1 if node is not None else None
         if not isinstance(item, dict):
             raise ManifestError("an entry must be a mapping with 'file:'", path=where, line=line)
         unknown = set(item) - MANIFEST_KEYS
         if unknown:
-            raise ManifestError(f"unknown key '{sorted(unknown)[0]}'", path=where, line=line,
+            raise ManifestError(f"unknown key '{sorted(unknown)[0]}'", path=where,
+                                line=_key_line(node, sorted(unknown)[0], line),
                                 hint=f"allowed: {', '.join(sorted(MANIFEST_KEYS))}")
         name = item.get("file")
         if not isinstance(name, str) or not name.strip():
@@ -685,12 +696,12 @@ def load_manifest(path: Path) -> dict[str, ManifestEntry]:
         try:
             merged["published"] = _validate_published(merged.get("published"))
         except ValueError as exc:
-            raise ManifestError(str(exc), path=where, line=line,
+            raise ManifestError(str(exc), path=where, line=_key_line(node, "published", line),
                                 hint="write it as \"2021\", \"2021-07\" or \"2021-07-15\"") from None
         for key in ("outlet", "url", "language", "notes", "origin"):
             value = merged.get(key)
             if value is not None and not isinstance(value, str):
-                raise ManifestError(f"'{key}' must be text", path=where, line=line)
+                raise ManifestError(f"'{key}' must be text", path=where, line=_key_line(node, key, line))
         language = merged.get("language")
         if language is not None and not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]+)?", language):
             raise ManifestError(f"language '{language}' is not a language code", path=where, line=line,

@@ -145,14 +145,15 @@ def test_manifest_unknown_key_names_line(tmp_path):
     corpus = copy_seeds(tmp_path, "sources:\n  - file: 000_09922462f1c2237b.txt\n    outlett: AKnews\n")
     with pytest.raises(ManifestError) as err:
         ingest([corpus])
-    assert err.value.line == 2 and "outlett" in err.value.message
+    assert err.value.line == 3 and "outlett" in err.value.message  # the line of the key itself
     assert "sources.yaml" in err.value.one_line()
 
 
 def test_manifest_bad_date(tmp_path):
     corpus = copy_seeds(tmp_path, 'sources:\n  - file: 000_09922462f1c2237b.txt\n    published: "2011-13"\n')
-    with pytest.raises(ManifestError, match="month"):
+    with pytest.raises(ManifestError, match="month") as err:
         ingest([corpus])
+    assert err.value.line == 3
 
 
 def test_manifest_malformed_yaml(tmp_path):
