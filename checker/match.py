@@ -359,4 +359,4 @@ def cluster_claims(claims: Sequence[Claim], vectors: np.ndarray, pairs: Sequence
 
 # Measured on tests/data/pairs (bench/compare_embedders.py, docs/matching.md) for the default
 # embedder; the Config defaults should carry these values.
-TUNED_DEFAULTS = {"same_fact_similarity": 0.4, "lexical_weight": 0.1}
+TUNED_DEFAULTS = {"same_fact_similarity": 0.45, "lexical_weight": 0.0, "cluster_distance": 0.55}
