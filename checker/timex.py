@@ -49,7 +49,7 @@ Conventions (DESIGN.md "Time is the heart of it"), and the choices made where it
   than 2 days. A weekday written next to a date joins it (note "weekday-mismatch" when wrong).
 - Not times: counts ("47 ألف جندي", "2000 troops"), percentages and decimals, names listed in the
   lexicon's not_times ("اليوم السابع"), ambiguous English words in lower case ("may", "march").
-- dateparser is not used: on tests/test_timex.py's table it finds 39 of 130 (bench/timex_table_score.py).
+- dateparser is not used: on tests/test_timex.py's table it finds 41 of 137 (bench/timex_table_score.py).
 """
 from __future__ import annotations
 
@@ -222,6 +222,8 @@ def _shift(d: Date, n: int, unit: str) -> Date:
         return d + dt.timedelta(weeks=n)
     if unit == "month":
         return add_months(d, n)
+    if unit == "decade":
+        return add_months(d, 120 * n)
     return add_months(d, 12 * n)
 
 
@@ -349,7 +351,9 @@ def _compile(g: _Grammar) -> None:
            rf"|(?:the\s+)?(?P<od>{ordinals})(?=\s+(?:من|of)\s))")
     # a digit may follow a clitic و/ب/ل ("و15 يناير", "و2023") but not a letter of a word
     day_l = r"(?:(?<![\w.,:/])|(?<=(?<!\w)[وبل]))"
-    year = r"(?P<y>(?:1[89]|20|21)[0-9]{2})(?![0-9]|[.,][0-9])(?:\s?م(?!\w))?"
+    # not a phone number or a decade ("2024-555", "1990s"); "2011-2014" stays two years
+    year = (r"(?P<y>(?:1[89]|20|21)[0-9]{2})(?![0-9]|[.,][0-9]|'?s(?!\w)|-(?!(?:1[89]|20)[0-9]{2}(?![0-9]))[0-9])"
+            r"(?:\s?م(?!\w))?")
     year_cue = _alt(lex["year_cues"])
     of = r"(?:\s*(?:of|من)\s+|\s+)"
     markers = _alt(_all({k: lex[f"{k}_markers"] for k in ("past", "future", "current")}))
@@ -382,6 +386,7 @@ def _compile(g: _Grammar) -> None:
         ("m_bare", _rx(rf"{_L}{monthx}")),
         # الربع الأول 2024 via qualifiers; the year itself:
         ("year", _rx(rf"(?:(?<![\w.,])|(?<=(?<!\w)[وبل]))(?:(?P<yc>{year_cue})\s+)?{year}")),
+        ("decade", _rx(r"(?<![\w.,])(?:the\s+)?(?P<y>(?:1[89]|20)[0-9]0)'?s(?!\w)")),
         ("relperiod", _rx(rf"{_L}(?P<rp>{_alt(_relperiod_words(lex))}){_R}")),
         ("season", _rx(rf"{_L}(?:{en_markers}\s+)?(?P<season>{_alt(_all(lex['relative_seasons']))}){_R}"
                               rf"(?:\s+(?P<mk>{markers}){_R})?")),
@@ -418,7 +423,8 @@ def _compile(g: _Grammar) -> None:
         rf"(?:(?P<n1>{num})\s*(?:{joiner}\s*|و\s*|and\s+)(?P<n2>{num})|(?P<n>{num}))"
         rf"\s*(?:-\s*)?(?P<u>{units}){_R}"
         rf"|{_L}(?P<u2>{units})\s+(?P<n3>ال{numbers}){_R}"
-        rf"|{_L}(?P<dual>{_alt(lex['dual_units'])}){_R}")
+        rf"|{_L}(?P<dual>{_alt(lex['dual_units'])}){_R}"
+        rf"|{_L}(?P<single>{_alt(lex['single_units'])}){_R}")
     g.rx["after_markers"] = _rx(rf"\s+(?P<mk>{markers}){_R}")
     g.rx["after_words"] = _rx(rf"\s+(?P<w>{_alt(lex['ago_cues_after'] + lex['later_cues_after'])}){_R}")
     cue_words = {"window": lex["window_cues"], "ago": lex["ago_cues_before"], "later": lex["later_cues_before"],
@@ -467,8 +473,8 @@ class _Period:
     def resolve(self, a: Date | None) -> tuple[Date, Date, str] | None:
         if self.kind == "day":
             return self.first_day(), self.first_day(), "day"
-        if self.kind == "span" and self.last is not None:
-            return self.first_day(), self.last, "month"
+        if self.kind == "span" and self.last is not None:  # a Hijri month, a decade
+            return self.first_day(), self.last, "year" if (self.last - self.first_day()).days > 400 else "month"
         if self.kind == "month":
             return (*_month_span(self.year, self.month), "month")  # type: ignore[arg-type]
         if self.kind == "year":
@@ -612,6 +618,7 @@ class _Cand:
     vague_attr: str = ""
     negated: bool = False
     notes: list[str] = field(default_factory=list)
+    single_unit: bool = False  # "بعد عام": a unit word alone, yields to any date it overlaps
     period_to: _Period | None = None  # "from 2011 to 2014": the period the range ends with
     qualifier_to: str | None = None
 
@@ -685,6 +692,9 @@ def _period_from_match(g: _Grammar, name: str, m: re.Match[str], norm: str) -> t
             if g.rx["count_after"].match(norm, m.end()) or g.rx["count_before"].search(norm[max(0, m.start() - 25):m.start()]):
                 return None, False
         return _Period("year", y), weak
+    if name == "decade":
+        y = int(m.group("y"))
+        return _Period("span", y, 1, 1, last=Date(y + 9, 12, 31), notes=("decade",)), False
     if name == "relperiod":
         unit, offset = g.relperiod_of[_key(m.group("rp"))]
         return _Period("rel", unit=unit, offset=offset), False
@@ -745,11 +755,13 @@ def _hijri_period(g: _Grammar, m: re.Match[str]) -> _Period | None:
 
 
 def _overlap_free(cands: list[_Cand]) -> list[_Cand]:
-    """Longest first; among equal lengths the earlier one. No two results overlap."""
+    """Longest first; among equal lengths a named period before a duration, then the earlier one.
+    No two results overlap."""
     chosen: list[_Cand] = []
     starts: list[int] = []  # sorted starts of the chosen spans, ends alongside
     ends: list[int] = []
-    for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.start)):
+    kind_rank = {"period": 0, "duration": 1, "vague": 2}
+    for c in sorted(cands, key=lambda c: (-(c.end - c.start), kind_rank.get(c.kind, 3), c.start)):
         i = bisect.bisect_right(starts, c.start)
         if (i > 0 and ends[i - 1] > c.start) or (i < len(starts) and starts[i] < c.end):
             continue
@@ -822,23 +834,30 @@ def _number(g: _Grammar, raw: str | None) -> int | None:
     return g.number_of.get(k)
 
 
+_DIGIT_NEXT = re.compile(r"\s*[0-9]")
+
+
 def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
     out = []
     for m in g.rx["duration"].finditer(norm):
         gd = m.groupdict()
-        unit_key = _key(gd.get("u") or gd.get("u2") or gd.get("dual") or "")
+        unit_key = _key(gd.get("u") or gd.get("u2") or gd.get("dual") or gd.get("single") or "")
         unit = g.unit_of.get(unit_key) or g.unit_of.get(unit_key.removeprefix("ال"))
         if unit is None:
             continue
         if gd.get("dual"):
             n, explicit = 2, True
+        elif gd.get("single"):
+            if _DIGIT_NEXT.match(norm, m.end()):  # "خلال عام 2021" is the year 2021
+                continue
+            n, explicit = 1, False
         else:
             raw = gd.get("n2") or gd.get("n") or gd.get("n3")
             n = _number(g, raw)
             explicit = bool(gd.get("n2")) or _key(raw or "") not in ("a", "an", "one")
         if not n or n > 120:
             continue
-        c = _Cand(m.start(), m.end(), "duration", n=n, unit=unit)
+        c = _Cand(m.start(), m.end(), "duration", n=n, unit=unit, single_unit=bool(gd.get("single")))
         if gd.get("n1"):
             c.notes.append(f"range: {_number(g, gd['n1'])}-{n} {unit}s")
         if gd.get("approx"):
@@ -855,6 +874,8 @@ def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
             c.end = am.end()
         cue = ""
         cm = g.rx["duration_cue"].search(before)
+        if cm and gd.get("single") and _key(cm.group("c")) in ("في", "in"):
+            cm = None  # "في شهر آب" is a month, not "in a month"
         if cm:
             cue_key = _key(cm.group("c"))
             cue = "since" if cue_key == "منذ" else g.duration_cue_of.get(cue_key, "duration")
@@ -1035,7 +1056,10 @@ def find_times(text: str, anchor: str | Date | None = None, *, anchor_how: str =
     g = _grammar(str(_lexicon_path(config)))
     a, how, anchor_notes = _anchor_input(anchor, anchor_how)
     norm = _Norm.of(text)
-    cands = _overlap_free(_find_periods(g, norm) + _find_durations(g, norm) + _find_vague(g, norm))
+    periods = _find_periods(g, norm)
+    durations = [d for d in _find_durations(g, norm)
+                 if not (d.single_unit and any(p.start < d.end and d.start < p.end for p in periods))]
+    cands = _overlap_free(periods + durations + _find_vague(g, norm))
     cands = _merge_neighbours(g, norm, _drop_names(g, norm, cands))
     sentences = _sentence_bounds(norm)
     sentence_starts = [s for s, _ in sentences]
@@ -1114,7 +1138,7 @@ def _resolve(c: _Cand, a: Date | None, how: str, days: dict[str, int], text: str
         if role == "after":
             role = "since"
     elif c.kind == "duration":
-        gran = c.unit
+        gran = "year" if c.unit == "decade" else c.unit
         role = {"window": "window", "back": "window", "ago": "point", "later": "point",
                 "since": "since"}.get(c.direction, "duration")
         if a is not None and c.direction != "event":
