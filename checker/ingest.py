@@ -715,9 +715,10 @@ def load_manifest(path: Path) -> dict[str, ManifestEntry]:
     return entries
 
 
-def _discover(paths: Sequence[str | Path]) -> tuple[list[Path], Path | None, list[str]]:
+def _discover(paths: Sequence[str | Path]) -> tuple[list[Path], Path | None]:
+    """Every file under `paths` (sorted, hidden files and folders skipped, each file once) and the
+    corpus root: the folder given, else the common parent."""
     files: list[Path] = []
-    warnings: list[str] = []
     folders: list[Path] = []
     for given in paths:
         p = Path(given)
@@ -749,7 +750,7 @@ def _discover(paths: Sequence[str | Path]) -> tuple[list[Path], Path | None, lis
         if key not in seen:
             seen.add(key)
             unique.append(f)
-    return unique, root, warnings
+    return unique, root
 
 
 def _source_ids(files: list[Path], root: Path | None) -> dict[Path, str]:
@@ -766,6 +767,12 @@ def _source_ids(files: list[Path], root: Path | None) -> dict[Path, str]:
             except ValueError:
                 rel = f
             ids[f] = rel.with_suffix("").as_posix()
+    counts: dict[str, int] = {}
+    for sid in ids.values():
+        counts[sid] = counts.get(sid, 0) + 1
+    for f, sid in ids.items():
+        if counts[sid] > 1:  # a.txt and a.html in one folder: keep the suffix to tell them apart
+            ids[f] = f"{sid}{f.suffix}"
     return ids
 
 
@@ -891,7 +898,8 @@ def ingest(paths: Sequence[str | Path], *, use_manifest: bool = True) -> IngestR
     """Read every article under `paths` into `Source` records (sorted, ids unique)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    files, root, warnings = _discover(paths)
+    files, root = _discover(paths)
+    warnings: list[str] = []
     manifests: dict[Path, dict[str, ManifestEntry]] = {}
     article_files: list[Path] = []
     for f in files:

@@ -395,3 +395,10 @@ def test_layout_ar_stamp_teaser_read_also_and_most_viewed_dropped():
     assert (source.published, source.published_how) == ("2024-03-06", "dateline")
     for junk in ("عاجل", "اقرأ أيضا", "منتخب مصر", "الطقس غدا", "الأكثر مشاهدة", "سوق العبور", "كتب محمد"):
         assert junk not in source.text, junk
+
+
+def test_same_stem_same_folder_keeps_suffix(tmp_path):
+    sentence = "قال المسؤول إن القوات ستبقى في البلاد حتى نهاية العام المقبل."
+    (tmp_path / "a.txt").write_text(sentence, encoding="utf-8")
+    (tmp_path / "a.html").write_text(f"<html><body><article><p>{sentence}</p></article></body></html>", encoding="utf-8")
+    assert sorted(s.id for s in ingest([tmp_path]).sources) == ["a.html", "a.txt"]
