@@ -894,6 +894,20 @@ def _manifest_entry(f: Path, manifests: dict[Path, dict[str, ManifestEntry]]) ->
         folder = folder.parent
 
 
+MAX_LOGGED_DATE_WARNINGS = 5
+
+
+def _log_date_warnings(warnings: Sequence[str]) -> None:
+    """Date warnings go to the log, but a large feed without dates gets a few lines and a count, not
+    one line per article (all of them stay in IngestResult.warnings)."""
+    dated = [w for w in warnings if "no publication date" in w or "publication date inferred" in w]
+    for w in dated[:MAX_LOGGED_DATE_WARNINGS]:
+        log.warning(w)
+    if len(dated) > MAX_LOGGED_DATE_WARNINGS:
+        log.warning("… and %d more sources without a sure publication date — add them to the manifest "
+                    "(docs/manifest.md)", len(dated) - MAX_LOGGED_DATE_WARNINGS)
+
+
 def ingest(paths: Sequence[str | Path], *, use_manifest: bool = True) -> IngestResult:
     """Read every article under `paths` into `Source` records (sorted, ids unique)."""
     if isinstance(paths, (str, Path)):
@@ -961,9 +975,7 @@ def ingest(paths: Sequence[str | Path], *, use_manifest: bool = True) -> IngestR
         where = ", ".join(str(p) for p in paths)
         raise NothingReadableError("no readable article", path=where,
                                    hint="give .txt, .html or .jsonl files with text (see the warnings above)")
-    for w in warnings:
-        if "no publication date" in w or "inferred" in w:
-            log.warning(w)
+    _log_date_warnings(warnings)
     return IngestResult(sources=tuple(sources), root=root, warnings=tuple(warnings))
 
 
