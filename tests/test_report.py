@@ -299,3 +299,12 @@ def test_arabic_runs_in_english_sentences_are_isolated():
     assert '<bdi dir="rtl" lang="ar">نهاية أيلول 2025</bdi>' in str(isolate("by نهاية أيلول 2025 (deadline)"))
     assert '<bdi dir="rtl" lang="ar">الجيش</bdi> 2500 troops' in str(isolate("الجيش 2500 troops"))
     assert str(isolate("plain English")) == "plain English"
+
+
+def test_reports_are_readable_by_others(fixture_result, tmp_path):
+    old = os.umask(0o022)
+    try:
+        paths = write_reports(fixture_result, tmp_path)
+    finally:
+        os.umask(old)
+    assert all(p.stat().st_mode & 0o777 == 0o644 for p in paths)

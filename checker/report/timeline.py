@@ -59,6 +59,13 @@ class Mark:
     low: float | dt.date | None
     high: float | dt.date | None
     on_line: bool = True  # the claim's primary value, joined to the others by the drift line
+    x_last: dt.date | None = None  # end of the assertion period when only its year/month is known
+
+    def x_bounds(self, to_num) -> tuple[float, float, float]:
+        """(start, middle, end) of when the claim was asserted, in matplotlib date numbers."""
+        start = to_num(self.x)
+        end = to_num(self.x_last) if self.x_last else start
+        return start, (start + end) / 2, end
 
 
 # what a claim "claims" when it has several times: a deadline says more than the date it was said on
@@ -103,7 +110,8 @@ def _date_marks(rows: list[ClaimView]) -> list[Mark]:
             high = parse_partial_date(ref.value_to, end=True)
             if low is None and high is None:
                 continue
-            marks.append(Mark(row.claim.id, row.source_id, x, partial, low, high, on_line=ref is primary))
+            marks.append(Mark(row.claim.id, row.source_id, x, partial, low, high, on_line=ref is primary,
+                              x_last=parse_partial_date(row.asserted, end=True)))
     return marks
 
 
@@ -121,7 +129,8 @@ def _number_marks(rows: list[ClaimView]) -> tuple[list[Mark], str]:
         # one figure per claim, the first of the chart's unit, so the line joins claim to claim
         for q in [q for q in row.claim.quantities if q.unit == unit][:1]:
             marks.append(Mark(row.claim.id, row.source_id, x, len(row.asserted or "") < 10, q.value,
-                                  q.value_max if q.value_max is not None else q.value))
+                              q.value_max if q.value_max is not None else q.value,
+                              x_last=parse_partial_date(row.asserted, end=True)))
     return marks, unit
 
 
@@ -207,15 +216,19 @@ def _assertion_strip(cluster: ClusterView, chart_id: str, colours: dict[str, str
         ax = fig.add_subplot()
         xs = []
         for r in rows:
-            x = mdates.date2num(parse_partial_date(r.asserted))
+            start = mdates.date2num(parse_partial_date(r.asserted))
+            end = mdates.date2num(parse_partial_date(r.asserted, end=True))
             y = source_ids.index(r.source_id)
             c = colours.get(r.source_id) or palette[y % len(palette)]
-            ax.plot([x], [y], marker="o", markersize=8, color=c, linestyle="none",
-                    markerfacecolor="white" if len(r.asserted or "") < 10 else c)
-            xs.append(x)
+            partial = len(r.asserted or "") < 10
+            if partial:  # only the year/month is known: the bar is the period, the dot its middle
+                ax.hlines(y, start, end, colors=[c], linewidth=4, alpha=0.35)
+            ax.plot([(start + end) / 2], [y], marker="o", markersize=8, color=c, linestyle="none",
+                    markerfacecolor="white" if partial else c)
+            xs += [start, end]
         ax.set_yticks(range(len(source_ids)), source_ids, fontsize=7)
         ax.set_ylim(-0.7, len(source_ids) - 0.3)
-        pad_x = max(5.0, (max(xs) - min(xs)) * 0.08)
+        pad_x = max(15.0, (max(xs) - min(xs)) * 0.08)
         ax.set_xlim(min(xs) - pad_x, max(xs) + pad_x)
         ax.xaxis_date()
         ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
@@ -258,10 +271,12 @@ def render_chart(cluster: ClusterView, chart_id: str, colours: dict[str, str] | 
         ax = fig.add_subplot()
         to_num = mdates.date2num
         xs, ys = [], []
+        extent: list[float] = []
         labels: list[tuple[float, float, str, object]] = []
         label_points = len(marks) <= MAX_LABELLED
         for i, m in enumerate(marks):
-            x = to_num(m.x) + offsets[i]
+            period_start, middle, period_end = m.x_bounds(to_num)
+            x = middle + offsets[i]
             c = colour[m.source_id]
             face = "white" if m.x_partial else c  # hollow marker: only the year/month of assertion is known
             low = to_num(m.low) if not numeric_unit and m.low is not None else m.low
@@ -270,6 +285,9 @@ def render_chart(cluster: ClusterView, chart_id: str, colours: dict[str, str] | 
                 ax.vlines(x, low, high, colors=[c], linewidth=5, alpha=0.35)
                 ax.plot([x], [low], marker="_", markersize=10, color=c)
             end = high if high is not None else low
+            if m.x_partial:  # asserted some time in this year/month: show the whole period, not a day
+                ax.hlines(end, period_start, period_end, colors=[c], linewidth=1.5, alpha=0.5)
+                extent += [period_start, period_end]
             marker = "o" if numeric_unit else ("v" if high is not None else "^")
             ax.plot([x], [end], marker=marker, markersize=8 if numeric_unit else 9, color=c,
                     markerfacecolor=face, linestyle="none", zorder=3)
@@ -284,7 +302,7 @@ def render_chart(cluster: ClusterView, chart_id: str, colours: dict[str, str] | 
                     linestyle="-", zorder=1)
         ax.xaxis_date()
         ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter(_date_format(max(xs) - min(xs))))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter(_date_format(max(xs + extent) - min(xs + extent) + 20)))
         all_y = [v for m in marks for v in ((m.low, m.high) if numeric_unit else
                                             (to_num(m.low) if m.low else None, to_num(m.high) if m.high else None))
                  if v is not None]
@@ -303,8 +321,9 @@ def render_chart(cluster: ClusterView, chart_id: str, colours: dict[str, str] | 
             ax.set_ylabel("claimed date / deadline")
             pad_y = max(15.0, (max(all_y) - min(all_y)) * 0.08)
         ax.set_xlabel("asserted (statement or publication date)")
-        pad_x = max(5.0, (max(xs) - min(xs)) * 0.08)
-        ax.set_xlim(min(xs) - pad_x, max(xs) + pad_x * 1.5)  # room on the right for value labels
+        x_all = xs + extent
+        pad_x = max(10.0, (max(x_all) - min(x_all)) * 0.08)
+        ax.set_xlim(min(x_all) - pad_x, max(x_all) + pad_x * 1.5)  # room on the right for value labels
         ax.set_ylim(min(all_y) - pad_y, max(all_y) + pad_y)
         ax.grid(True, color="#eeeeee", linewidth=0.6)
         _place_labels(fig, ax, labels)

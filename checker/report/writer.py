@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from ..io_utils import atomic_write_json, atomic_write_text
@@ -28,5 +29,15 @@ def write_reports(result: CheckResult, out_dir: Path, config=None) -> list[Path]
     view = build_view(result, out_dir)
     atomic_write_text(paths[1], render_markdown(view))
     atomic_write_text(paths[2], render_html(view))
+    _readable(paths)
     log.debug("reports written to %s", out_dir)
     return paths
+
+
+def _readable(paths: list[Path]) -> None:
+    """Atomic writes go through mkstemp, whose files are 0600; reports are for sharing, so give them
+    the mode a plain open() would (0666 minus the umask)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for path in paths:
+        os.chmod(path, 0o666 & ~umask)
