@@ -326,17 +326,16 @@ def timeline_svg(rows: list[dict[str, Any]]) -> bytes | None:
     import io
 
     import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # no pyplot: no global figure registry, no GUI backend
 
     known = [d for r in rows for s in r["spans"] for d in s if d] + [r["published"] for r in rows if r["published"]]
     low, high = min(known), max(known)
     pad = max((high - low) / 20, __import__("datetime").timedelta(days=5))
     low, high = low - pad, high + pad
-    with plt.rc_context({"svg.fonttype": "none", "font.size": 9, "svg.hashsalt": "checker-review"}):
-        fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(rows) + 1.1))
+    with matplotlib.rc_context({"svg.fonttype": "none", "font.size": 9, "svg.hashsalt": "checker-review"}):
+        fig = Figure(figsize=(7.5, 0.55 * len(rows) + 1.1))
+        ax = fig.subplots()
         for y, row in enumerate(rows):
             color = "#b3261e" if row["in_finding"] else "#7a7a7a"
             for k, (lo, hi) in enumerate(row["spans"]):
@@ -363,7 +362,6 @@ def timeline_svg(rows: list[dict[str, Any]]) -> bytes | None:
         fig.tight_layout()
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None})
-        plt.close(fig)
     return buffer.getvalue()
 
 
