@@ -248,12 +248,16 @@ def parse_partial_date(s: str) -> tuple[Date, Date]:
 
 # ---------------------------------------------------------------- lexicon and compiled grammar
 def _lexicon_path(config: Any | None) -> Path:
-    rules_dir = getattr(config, "rules_dir", None) if config is not None else None
-    if rules_dir is None:
-        from .config import default_rules_dir
+    """The user's rules_dir/lexicon/time.yaml when it has one, else the shipped lexicon: a rules folder
+    with only its own rules still gets dates."""
+    from .config import default_rules_dir
 
-        rules_dir = default_rules_dir()
-    return Path(rules_dir) / "lexicon" / "time.yaml"
+    rules_dir = getattr(config, "rules_dir", None) if config is not None else None
+    if rules_dir is not None:
+        candidate = Path(rules_dir) / "lexicon" / "time.yaml"
+        if candidate.is_file():
+            return candidate
+    return default_rules_dir() / "lexicon" / "time.yaml"
 
 
 @dataclass
@@ -297,10 +301,13 @@ def _grammar(path: str) -> _Grammar:
 
     try:
         lex = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise LexiconError(f"cannot read time lexicon ({exc})", path=path) from None
-    if not isinstance(lex, dict) or "months" not in lex:
-        raise LexiconError("time lexicon has no 'months' table", path=path)
+    except OSError as exc:
+        raise LexiconError(f"cannot read time lexicon ({exc.strerror})", path=path) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise LexiconError(f"not valid YAML: {getattr(exc, 'problem', None) or 'syntax error'}", path=path,
+                           line=mark.line + 1 if mark else None) from None
+    _check_lexicon(lex, path)
 
     marker_of = {}
     for kind in ("past", "future", "current"):
@@ -338,6 +345,35 @@ def _grammar(path: str) -> _Grammar:
     return g
 
 
+_REQUIRED_TABLES = ("months", "hijri_months", "weekdays", "relative_days", "relative_periods", "qualifiers",
+                    "role_cues", "units", "number_words", "vague", "ordinal_days", "relative_seasons")
+
+
+def _check_lexicon(lex: Any, path: str) -> None:
+    """Every table present and every entry a string: YAML reads a bare `on` or `no` as a boolean."""
+    from .errors import LexiconError
+
+    if not isinstance(lex, dict):
+        raise LexiconError("time lexicon must be a mapping of tables", path=path)
+    missing = [k for k in _REQUIRED_TABLES if not isinstance(lex.get(k), dict)]
+    if missing:
+        raise LexiconError(f"time lexicon lacks the table(s) {', '.join(missing)}", path=path)
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, f"{where}.{k}" if where else str(k))
+        elif isinstance(node, list):
+            for item in node:
+                if not isinstance(item, str):
+                    raise LexiconError(f"{where}: entry {item!r} is not text", path=path,
+                                       hint="quote it, e.g. \"on\"")
+        elif node is not None:
+            raise LexiconError(f"{where}: expected a list of words", path=path)
+
+    walk(lex, "")
+
+
 def _all(table: dict[Any, list[str]]) -> list[str]:
     return [str(w) for words in table.values() for w in words]
 
@@ -367,6 +403,10 @@ def _compile(g: _Grammar) -> None:
         # 27 أيلول 2025, 27th of September, 2025, 15 يناير من عام 2021
         ("dmy", _rx(rf"{day_l}{day}\s*(?:-\s*)?(?:of\s+|من\s+)?(?:شهر\s+)?{monthx}[\s,،]*"
                            rf"(?:(?:من\s+)?{year_cue}\s+)?{year}")),
+        # 27 و28 أيلول 2025, 1-15 September 2025, September 27-28, 2025
+        ("ddmy", _rx(rf"{day_l}(?:(?:(?:ما\s+)?بين|من|from|between)\s+)?(?:ال[\u0640\s]*)?(?P<d1>[0-9]{{1,2}})\s*(?:-|–|to|and|و|إلى|الى|حتى)\s*"
+                     rf"(?:ال[\u0640\s]*)?(?P<d>[0-9]{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?{monthx}[\s,،]*(?:(?:من\s+)?{year_cue}\s+)?{year}")),
+        ("mddy", _rx(rf"{_L}{monthx}\s+(?P<d1>[0-9]{{1,2}})\s*(?:-|–|to|and)\s*(?P<d>[0-9]{{1,2}}),?\s+{year}")),
         # September 27, 2025
         ("mdy", _rx(rf"{_L}{monthx}\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+{year}")),
         # 2025-09-27, 27/09/2025, 27.9.2025
@@ -473,8 +513,8 @@ class _Period:
     def resolve(self, a: Date | None) -> tuple[Date, Date, str] | None:
         if self.kind == "day":
             return self.first_day(), self.first_day(), "day"
-        if self.kind == "span" and self.last is not None:  # a Hijri month, a decade
-            return self.first_day(), self.last, "year" if (self.last - self.first_day()).days > 400 else "month"
+        if self.kind == "span" and self.last is not None:  # a Hijri month, a decade, 27-28 Sept
+            return self.first_day(), self.last, self.unit or ("year" if (self.last - self.first_day()).days > 400 else "month")
         if self.kind == "month":
             return (*_month_span(self.year, self.month), "month")  # type: ignore[arg-type]
         if self.kind == "year":
@@ -661,6 +701,12 @@ def _period_from_match(g: _Grammar, name: str, m: re.Match[str], norm: str) -> t
     elif gd.get("od"):
         day_value = g.ordinal_of.get(_key(gd["od"]))
     try:
+        if name in ("ddmy", "mddy"):
+            first = Date(int(m.group("y")), month, int(m.group("d1")))  # type: ignore[arg-type]
+            last = Date(int(m.group("y")), month, day_value)  # type: ignore[arg-type]
+            if first >= last:
+                return None, False
+            return _Period("span", first.year, first.month, first.day, unit="day", last=last, notes=tuple(notes)), False
         if name in ("dmy", "mdy"):
             Date(int(m.group("y")), month, day_value)  # type: ignore[arg-type]
             return _Period("day", int(m.group("y")), month, day_value, notes=tuple(notes)), False

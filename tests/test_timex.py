@@ -192,6 +192,8 @@ TABLE: list[tuple[str, str | None, str, str | None, str | None, str, str]] = [
     ("مع حلول عام 2025", "2024-04-01", "مع حلول عام 2025", "2024-04-01", "2025-12-31", "year", "deadline"),
     ("بعد عام من الاتفاق", "2024-04-01", "بعد عام", None, None, "year", "duration"),
     ("The 1990s were hard", None, "The 1990s", "1990-01-01", "1999-12-31", "year", "point"),
+    ("في 27 و28 أيلول 2025", None, "27 و28 أيلول 2025", "2025-09-27", "2025-09-28", "day", "point"),
+    ("September 27-28, 2025", None, "September 27-28, 2025", "2025-09-27", "2025-09-28", "day", "point"),
 ]
 
 
@@ -287,3 +289,35 @@ def test_parse_partial_date():
 ])
 def test_find_dateline_date(text, expected):
     assert find_dateline_date(text) == expected
+
+
+def test_user_rules_dir_without_time_lexicon_uses_the_shipped_one(tmp_path):
+    from checker.config import Config
+
+    refs = find_times("في 27 أيلول 2025", None, config=Config().replace(rules_dir=tmp_path))
+    assert refs[0].value_from == "2025-09-27"
+
+
+def test_broken_time_lexicon_is_a_one_line_error(tmp_path):
+    from checker.config import Config
+    from checker.errors import LexiconError
+
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "time.yaml").write_text("months: [unclosed\n", encoding="utf-8")
+    with pytest.raises(LexiconError) as info:
+        find_times("في 27 أيلول 2025", None, config=Config().replace(rules_dir=tmp_path))
+    assert "time.yaml" in info.value.one_line() and "\n" not in info.value.one_line()
+
+
+def test_unquoted_yaml_boolean_in_lexicon_is_reported(tmp_path):
+    import shutil
+
+    from checker.config import Config, default_rules_dir
+    from checker.errors import LexiconError
+
+    (tmp_path / "lexicon").mkdir()
+    shipped = (default_rules_dir() / "lexicon" / "time.yaml").read_text(encoding="utf-8")
+    (tmp_path / "lexicon" / "time.yaml").write_text(shipped.replace('"on"', "on"), encoding="utf-8")
+    with pytest.raises(LexiconError, match="not text"):
+        find_times("x", None, config=Config().replace(rules_dir=tmp_path))
+    shutil.rmtree(tmp_path / "lexicon")

@@ -52,3 +52,9 @@ def test_when_bad_anchor_subprocess():
     ok = subprocess.run([str(exe), "when", "في 27 أيلول 2025", "--anchor", "2025-11-07"], capture_output=True,
                         text=True, cwd=REPO, timeout=60)
     assert ok.returncode == 0 and json.loads(ok.stdout)[0]["value_from"] == "2025-09-27"
+
+
+def test_when_reads_stdin():
+    result = runner.invoke(app, ["when", "-", "--anchor", "2011-01-15"], input="نهاية آب/أغسطس الماضي\n")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["value_to"] == "2010-08-31"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 
 import typer
 
@@ -10,7 +11,7 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command("when")
     def when(
-        text: str = typer.Argument(..., help="Text to search for time expressions (Arabic or English)."),
+        text: str = typer.Argument(..., help="Text to search for time expressions (Arabic or English); - reads stdin."),
         anchor: str = typer.Option(None, "--anchor", "-a", metavar="YYYY-MM-DD",
                                    help="Date relative expressions count from (also YYYY or YYYY-MM); default today."),
     ) -> None:
@@ -28,5 +29,7 @@ def register(app: typer.Typer) -> None:
             except ValueError:
                 raise UsageError(f"--anchor '{anchor}' is not a date",
                                  hint="use YYYY-MM-DD (or YYYY, YYYY-MM)") from None
+        if text == "-":
+            text = sys.stdin.read()
         refs = find_times(text, anchor, anchor_how=how)
         typer.echo(json.dumps([r.to_json() for r in refs], ensure_ascii=False, indent=2))
