@@ -310,8 +310,6 @@ def test_broken_time_lexicon_is_a_one_line_error(tmp_path):
 
 
 def test_unquoted_yaml_boolean_in_lexicon_is_reported(tmp_path):
-    import shutil
-
     from checker.config import Config, default_rules_dir
     from checker.errors import LexiconError
 
@@ -320,4 +318,3 @@ def test_unquoted_yaml_boolean_in_lexicon_is_reported(tmp_path):
     (tmp_path / "lexicon" / "time.yaml").write_text(shipped.replace('"on"', "on"), encoding="utf-8")
     with pytest.raises(LexiconError, match="not text"):
         find_times("x", None, config=Config().replace(rules_dir=tmp_path))
-    shutil.rmtree(tmp_path / "lexicon")
