@@ -18,6 +18,7 @@ from typing import Any
 from .model import Sentence, Source
 from .textnorm import normalize_for_matching
 
+MIN_SEPARATED_WORDS = 5  # words on each side of a ".." for it to separate two sentences
 MAX_PROTECTED_QUOTE = 400  # chars: a longer "quotation" is more likely a stray quote mark
 _SPACY_LANGS = {"ar", "en", "fr", "de", "es", "it", "fa", "ur", "tr"}
 _OPENERS = {"«": "»", "“": "”", "„": "”"}
@@ -57,19 +58,32 @@ def _quote_spans(line: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if b - a <= MAX_PROTECTED_QUOTE]
 
 
+def _words(tokens: Any) -> int:
+    return sum(1 for t in tokens if _WORDCHAR.search(t.text))
+
+
 def _boundaries(doc: Any, line: str, english_like: bool) -> list[int]:
     """Token indices where a sentence starts."""
     starts = {sent.start for sent in doc.sents}
     tokens = list(doc)
+    separators = []
     for i, tok in enumerate(tokens[:-1]):
         text = tok.text
         nxt = tokens[i + 1].text
         if english_like and nxt[:1].islower():
             continue
         if _DOTS.match(text) and nxt[0] not in _NOT_A_START:
-            starts.add(i + 1)  # ".." / "…" between two statements
+            separators.append(i)
         elif _GLUED_END.search(text):
             starts.add(i + 1)  # `قريبا".` — quote and full stop glued to the word
+    # ".." joins a headline's parts: a boundary only between two statements, not before a tail
+    # phrase ("النفط يرتفع.. مع انخفاض المخزونات")
+    cuts = sorted(starts | {i + 1 for i in separators} | {len(tokens)})
+    for i in separators:
+        before = max(c for c in cuts if c <= i)
+        after = min(c for c in cuts if c > i + 1)
+        if _words(tokens[before:i]) >= MIN_SEPARATED_WORDS and _words(tokens[i + 1:after]) >= MIN_SEPARATED_WORDS:
+            starts.add(i + 1)
     protected = _quote_spans(line)
     openers = {a for a, _ in protected} | {i for i, ch in enumerate(line) if ch in _OPENERS}
     # the sentencizer leaves an opening quote at the end of the previous sentence (`left. "We`)
