@@ -1,6 +1,7 @@
 """Reports: findings.json contract + schema, report.md golden files, HTML escaping and self-containment."""
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -267,19 +268,24 @@ def test_timeline_partial_dates():
 
 # seeds -------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def seeds_result():
+@functools.lru_cache(maxsize=1)
+def seeds_check() -> CheckResult:
+    """The seeds through the real pipeline, once per session (the browser test reuses it)."""
+    import inspect
+
     pipeline = pytest.importorskip("checker.pipeline", reason="checker.pipeline (run_check) has not landed yet")
     from checker.config import load_config
 
     seeds = REPO / "seeds"
-    config = load_config(seeds)
-    import inspect
-
     # no store: the test must not leave seeds/.checker behind, and must not depend on a stale cache
     options = {k: v for k, v in (("use_store", False), ("progress", False))
                if k in inspect.signature(pipeline.run_check).parameters}
-    return pipeline.run_check([seeds], config, **options)
+    return pipeline.run_check([seeds], load_config(seeds), **options)
+
+
+@pytest.fixture(scope="module")
+def seeds_result() -> CheckResult:
+    return seeds_check()
 
 
 @pytest.mark.slow

@@ -77,3 +77,32 @@ def test_report_html_in_chromium(tmp_path):
             browser.close()
     assert all(url.startswith(("file:", "data:", "about:")) for url in requests), requests
     assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+def test_seed_report_in_chromium(tmp_path):
+    """The real thing: the seeds through the pipeline, rendered; every chart visible, Arabic claims RTL."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from test_report import seeds_check
+
+    result = seeds_check()
+    html_path = write_reports(result, tmp_path / "reports")[2]
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(html_path.as_uri())
+            claims = page.locator("blockquote.claim-text")
+            assert claims.count() >= 1
+            directions = claims.evaluate_all("els => els.map(e => getComputedStyle(e).direction)")
+            assert set(directions) == {"rtl"}, directions  # the seeds are all Arabic
+            charts = page.locator("figure.chart svg")
+            clusters = page.locator("section.cluster")
+            assert charts.count() >= 1 and charts.count() <= clusters.count()
+            for i in range(charts.count()):
+                charts.nth(i).scroll_into_view_if_needed()
+                box = charts.nth(i).bounding_box()
+                assert box and box["width"] > 100 and box["height"] > 50, f"chart {i} is not visible: {box}"
+            page.screenshot(path=str(tmp_path / "seeds_report.png"), full_page=True)
+        finally:
+            browser.close()
+    assert (tmp_path / "seeds_report.png").stat().st_size > 10_000
