@@ -252,9 +252,14 @@ def parse_partial_date(s: str) -> tuple[Date, Date]:
 def _lexicon_path(config: Any | None) -> Path:
     """The user's rules_dir/lexicon/time.yaml when it has one, else the shipped lexicon: a rules folder
     with only its own rules still gets dates."""
+    rules_dir = getattr(config, "rules_dir", None) if config is not None else None
+    return _lexicon_in(str(rules_dir) if rules_dir is not None else None)
+
+
+@lru_cache(maxsize=16)
+def _lexicon_in(rules_dir: str | None) -> Path:  # cached: find_times runs once per sentence
     from .config import default_rules_dir
 
-    rules_dir = getattr(config, "rules_dir", None) if config is not None else None
     if rules_dir is not None:
         candidate = Path(rules_dir) / "lexicon" / "time.yaml"
         if candidate.is_file():
