@@ -13,6 +13,7 @@ why timex does not use dateparser: it misses Levantine/Maghrebi months, roles, w
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -318,3 +319,42 @@ def test_unquoted_yaml_boolean_in_lexicon_is_reported(tmp_path):
     (tmp_path / "lexicon" / "time.yaml").write_text(shipped.replace('"on"', "on"), encoding="utf-8")
     with pytest.raises(LexiconError, match="not text"):
         find_times("x", None, config=Config().replace(rules_dir=tmp_path))
+
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _seed(prefix: str) -> str:
+    return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+def test_seed_004_whole_article():
+    refs = {r.text: r for r in find_times(_seed("004"), "2025-11-07")}
+    assert refs["27 أيلول 2025"].role == "statement"
+    window = refs["خلال الـ12 شهراً المقبلة"]
+    assert (window.value_from, window.value_to, window.anchor_how) == ("2025-09-27", "2026-09-27", "statement")
+    deadline = refs["في موعد لا يتجاوز نهاية أيلول 2025"]
+    assert (deadline.value_from, deadline.value_to, deadline.role) == ("2025-09-27", "2025-09-30", "deadline")
+    assert refs["7 تشرين الثاني 2025"].role == "statement"
+    assert refs["يوم أمس الخميس"].value_from == "2025-11-06"
+    assert refs["لعام 2008"].value_to == "2008-12-31"
+
+
+def test_seed_000_partial_anchor():
+    refs = {r.text: r for r in find_times(_seed("000"), "2011")}
+    assert refs["نهاية العام الحالي"].value_to == "2011-12-31"
+    assert (refs["نهاية آب/أغسطس الماضي"].value_to, refs["نهاية آب/أغسطس الماضي"].anchor_how) == ("2010-08-31", "partial")
+    assert refs["عام 2008"].value_from == "2008-01-01"
+
+
+def test_seed_001_dates():
+    refs = {r.text: r for r in find_times(_seed("001"), "2021-05-01")}
+    assert refs["السابع من أبريل الماضى"].value_from == "2021-04-07"
+    assert refs["بحلول 15 يناير الماضى"].value_to == "2021-01-15"
+    assert refs["في الوقت القريب"].granularity == "vague"
+    assert "اليوم" not in refs  # "اليوم السابع" is the newspaper's name
+
+
+def test_resolution_numbers_are_not_years():
+    assert find_times("صدر القرار 2100 عن مجلس الأمن", "2021-01-01") == []
+    assert find_times("under Resolution 2100", "2021-01-01") == []
