@@ -52,9 +52,9 @@ def test_seed_001_keeps_article_drops_trending_list():
     for trending in ("منتخب مصر", "عروس المنوفية", "بوشكاش", "16 ديسمبر 2025", "الطقس غدا",
                      "الأكثر قراءة", "Trending", "Google News", "لا يفوتك", "Applcation", "كتب أحمد جمعة"):
         assert not any_line_has(lines, trending), trending
-    numbers = kept_numbers("001")
-    assert numbers[0] == 1 and max(numbers) == 63  # from the title to the Trump paragraph, nothing after
-    assert 4 not in numbers  # the repeated title
+    # title, subtitle (its repeat on line 4 and the byline on line 5 dropped), then every paragraph
+    # from Kadhimi (7) to Trump (63); nothing after
+    assert kept_numbers("001") == (1, 3) + tuple(range(7, 64, 4))
 
 
 def test_seed_002_drops_menu_unrelated_headlines_and_comments():
@@ -66,6 +66,8 @@ def test_seed_002_drops_menu_unrelated_headlines_and_comments():
         assert not any_line_has(lines, menu), menu
     title = "العراق والولايات المتحدة يؤكدان التزامهما بعلاقات ثنائية قوية ومثمرة"
     assert lines[0] == title and lines.count(title) == 1
+    # title, lead, the paragraphs (the title repeated on line 36 dropped) and the source line
+    assert kept_numbers("002") == (32, 34) + tuple(range(38, 57, 2))
 
 
 def test_seed_003_drops_share_bar_and_site_name():
@@ -74,6 +76,8 @@ def test_seed_003_drops_share_bar_and_site_name():
     for furniture in ("الموقع الرسمي", "مشاركة :", "post-title"):
         assert not any_line_has(lines, furniture), furniture
     assert any_line_has(lines, "ثابت العباسي") and any_line_has(lines, "يشار إلى أن العراق")
+    # title, photo caption, paragraphs; the "القاهرة الإخبارية - وكالات" credit line (9) dropped
+    assert kept_numbers("003") == (3, 7) + tuple(range(11, 26, 2))
 
 
 def test_seed_004_keeps_every_paragraph():
