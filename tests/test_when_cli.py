@@ -58,3 +58,8 @@ def test_when_reads_stdin():
     result = runner.invoke(app, ["when", "-", "--anchor", "2011-01-15"], input="نهاية آب/أغسطس الماضي\n")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)[0]["value_to"] == "2010-08-31"
+
+
+def test_when_has_help():
+    result = runner.invoke(app, ["when", "--help"])
+    assert result.exit_code == 0 and "--anchor" in result.stdout and "JSON" in result.stdout
