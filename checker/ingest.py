@@ -547,7 +547,7 @@ def find_publication_date(text: str, html: str | None = None, *,
     latest: str | None = None
     for t in times:
         # events the article reports (not deadlines or plans, which may lie after publication)
-        if t.granularity in ("day", "month") and t.role in ("point", "since") and _absolute(t) and t.value_from:
+        if t.granularity in ("day", "month") and t.role in ("point", "since", "statement") and _absolute(t) and t.value_from:
             if latest is None or t.value_from > latest:
                 latest = t.value_from
     if latest:
