@@ -451,13 +451,20 @@ def create_app(session: ReviewSession, allowed_hosts: list[str] | None = None):
     def page_url(fid: str | None) -> str:
         return f"/f/{fid}" if fid else "/"
 
+    def last_action(verdicts: dict[str, Any]) -> dict[str, Any] | None:
+        """The verdict `u` would undo, shown in the header so keyboard reviewers see what they did."""
+        for fid in reversed(session.history):
+            if fid in verdicts:
+                return {"fid": fid, "verdict": verdicts[fid]["verdict"], "position": session.order.index(fid) + 1}
+        return None
+
     async def queue_page(request: Request) -> Response:
         verdicts = session.verdicts()
         rows = [{"finding": session.findings[fid], "verdict": verdicts.get(fid)} for fid in session.order]
         return templates.TemplateResponse(request, "queue.html", {
             "rows": rows, "progress": progress(verdicts), "first": next_unreviewed(None, verdicts) or
             (session.order[0] if session.order else None), "session": session, "csrf": session.csrf_token,
-            "undo_available": bool(session.history)})
+            "undo_available": bool(session.history), "last": last_action(verdicts)})
 
     async def finding_page(request: Request) -> Response:
         fid = request.path_params["fid"]
@@ -472,7 +479,7 @@ def create_app(session: ReviewSession, allowed_hosts: list[str] | None = None):
             "finding": finding, "sides": sides, "evidence_rows": evidence_rows, "cluster": cluster,
             "verdict": verdicts.get(fid), "progress": progress(verdicts), "position": session.order.index(fid) + 1,
             "prev": neighbour(fid, -1), "next": neighbour(fid, 1), "session": session, "csrf": session.csrf_token,
-            "has_timeline": any(r["spans"] for r in timeline_rows(session, finding)),
+            "has_timeline": any(r["spans"] for r in timeline_rows(session, finding)), "last": last_action(verdicts),
             "undo_available": bool(session.history) or fid in verdicts})
 
     async def post_verdict(request: Request) -> Response:

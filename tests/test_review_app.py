@@ -438,3 +438,12 @@ def test_cli_other_bind_address_only_when_asked_with_a_warning(work):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_header_shows_the_verdict_u_would_undo(client, session):
+    assert 'id="last-action"' not in client.get("/").text
+    post(client, session, f"/f/{session.order[1]}/verdict", {"verdict": "needs_source"})
+    page = client.get(f"/f/{session.order[2]}").text
+    assert re.search(r'id="last-action">last: <a href="/f/' + session.order[1] + r'">.*Needs a source</span> finding 2</a>', page)
+    post(client, session, "/undo")
+    assert 'id="last-action"' not in client.get("/").text
