@@ -338,17 +338,23 @@ def classify_lines(lines: Sequence[str], lex: _Lexicon | None = None) -> list[_L
         for ln in run:
             ln.keep, ln.kind = False, "link_list"
     # tail: a closing line that belongs to the article; lists of other headlines do not
+    # (a short last sentence right after the article belongs to it; after a dropped line, only
+    # lines that share the article's words do)
     in_list = False
+    adjacent = True
     for ln in nonblank[body_end + 1:]:
         if ln.kind == "list_start":
             in_list = True
         if ln.kind:
+            adjacent = False
             continue
         overlap = _overlap(ln, body_tokens)
-        belongs = (ln.ends_sentence and ln.words >= 4 and overlap >= 0.2) or (ln.words >= 3 and overlap >= 0.5)
+        sentence = ln.ends_sentence and ln.words >= 4
+        belongs = (sentence and (adjacent or overlap >= 0.2)) or (ln.words >= 3 and overlap >= 0.5)
         ln.keep = belongs and not in_list
         if not ln.keep:
             ln.kind = "after_article"
+            adjacent = False
     # a repeated line (title printed twice) is kept once
     seen: set[str] = set()
     for ln in nonblank:

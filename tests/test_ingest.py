@@ -406,3 +406,14 @@ def test_same_stem_same_folder_keeps_suffix(tmp_path):
     (tmp_path / "a.txt").write_text(sentence, encoding="utf-8")
     (tmp_path / "a.html").write_text(f"<html><body><article><p>{sentence}</p></article></body></html>", encoding="utf-8")
     assert sorted(s.id for s in ingest([tmp_path]).sources) == ["a.html", "a.txt"]
+
+
+def test_short_last_sentence_stays_headlines_after_a_marker_go():
+    raw = ("نيامي - 21 مايو 2024\n\n"
+           "اتفقت الولايات المتحدة والنيجر على انسحاب نحو ألف جندي أمريكي من الأراضي النيجرية في موعد أقصاه "
+           "15 سبتمبر 2024، بحسب بيان مشترك صدر الأحد.\n\n"
+           "ويشمل الانسحاب قاعدة الطائرات المسيرة قرب أغاديز.\n\n"
+           "اقرأ أيضا: سعر الدولار اليوم\n"
+           "ارتفاع أسعار الوقود في كينشاسا.\n")
+    cleaned = clean_text(raw)
+    assert cleaned.line_map == (1, 3, 5)
