@@ -4,8 +4,11 @@ spaCy's blank pipeline + sentencizer does the splitting (it knows `. ! ? ؟`, ke
 abbreviations such as "د." or "U.S." whole). Around it:
 - line breaks are hard boundaries (the sentencizer ignores them, so headlines would merge into the
   first sentence): each line is segmented on its own;
-- the sentencizer misses a boundary when a quote and a full stop share a token (`قريبا".`, `no".`)
-  and at an ellipsis used as a separator (`البلاد.. "الكاظمى" يؤكد`): those are added;
+- the sentencizer misses a boundary when a quote and a full stop share a token (`قريبا".`, `no".`),
+  and it leaves an opening quote at the end of the previous sentence (`left. "We`): both fixed;
+- ".." (Arabic headlines' separator) splits two statements of five words or more
+  (`البلاد.. "الكاظمى" يؤكد …`) but not a tail phrase (`النفط يرتفع.. مع انخفاض المخزونات`);
+  "..." and "…" are pauses;
 - a short quotation stays whole (`قال: "A. B."` is one sentence, so the speaker stays with it);
 - commas (، ,) and semicolons (؛ ;) never split, so comma-chained Arabic sentences stay whole.
 """
