@@ -76,6 +76,7 @@ _SEASON_MONTHS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter
 
 # ---------------------------------------------------------------- normalisation
 _CHAR_MAP = {ord("أ"): "ا", ord("إ"): "ا", ord("ٱ"): "ا", ord("ى"): "ي", ord("ة"): "ه",
+             ord("ی"): "ي", ord("ک"): "ك", ord("ە"): "ه",  # Persian/Kurdish keyboard letters in Arabic text
              ord("٫"): ".", ord("٬"): ",", ord("\u00a0"): " ", ord("\u200f"): " ", ord("\u200e"): " "}
 _CHAR_MAP.update({0x0660 + i: str(i) for i in range(10)})  # Arabic-Indic
 _CHAR_MAP.update({0x06F0 + i: str(i) for i in range(10)})  # Persian
@@ -87,6 +88,7 @@ _MARKS_RX = re.compile(_MARKS)
 _MARK_RX = re.compile("[\u064B-\u065F\u0670\u0640]")
 _L = r"(?<!\w)"
 _R = r"(?!\w)"
+_LC = r"(?:(?<!\w)|(?<=(?<!\w)[وفب]))"  # a word start, or right after a clitic و/ف/ب ("والنهاردة")
 
 
 def normalize(text: str) -> str:
@@ -431,14 +433,14 @@ def _compile(g: _Grammar) -> None:
         # a year (quarters, halves and seasons of it come from qualifiers before it)
         ("year", _rx(rf"(?:(?<![\w.,])|(?<=(?<!\w)[وبل]))(?:(?P<yc>{year_cue})\s+)?{year}")),
         ("decade", _rx(r"(?<![\w.,])(?:the\s+)?(?P<y>(?:1[89]|20)[0-9]0)'?s(?!\w)")),
-        ("relperiod", _rx(rf"{_L}(?P<rp>{_alt(_relperiod_words(lex))}){_R}")),
+        ("relperiod", _rx(rf"{_LC}(?P<rp>{_alt(_relperiod_words(lex))}){_R}")),
         ("season", _rx(rf"{_L}(?:{en_markers}\s+)?(?P<season>{_alt(_all(lex['relative_seasons']))}){_R}"
                        rf"(?:\s+(?P<mk>{markers}){_R})?")),
         ("weakperiod", _rx(rf"{_L}(?P<wp>{_alt(_all(lex['weak_current_periods']))}){_R}")),
         # يوم أمس الخميس, صباح اليوم الجمعة, yesterday
-        ("relday", _rx(rf"{_L}(?:{day_parts}\s+)?(?:يوم\s+)?(?P<rd>{rel_days}){_R}(?:\s+(?P<wd>{weekday}){_R})?")),
+        ("relday", _rx(rf"{_LC}(?:{day_parts}\s+)?(?:يوم\s+)?(?P<rd>{rel_days}){_R}(?:\s+(?P<wd>{weekday}){_R})?")),
         # يوم الثلاثاء, الثلاثاء الماضي, on Tuesday, next Tuesday
-        ("weekday", _rx(rf"{_L}(?:(?P<dp>{day_parts})\s+)?(?:(?P<yawm>يوم)\s+)?(?:{en_markers}\s+)?(?P<wd>{weekday}){_R}"
+        ("weekday", _rx(rf"{_LC}(?:(?P<dp>{day_parts})\s+)?(?:(?P<yawm>يوم)\s+)?(?:{en_markers}\s+)?(?P<wd>{weekday}){_R}"
                         rf"(?:\s+(?P<mk>{markers}){_R})?")),
         # 5 ربيع الآخر 1447 هـ
         ("hijri_dmy", _rx(rf"{day_l}(?P<d>[0-9]{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?(?P<hm>{hijri_months})\s*(?:(?:من\s+)?{year_cue}\s+)?"
@@ -481,7 +483,7 @@ def _compile(g: _Grammar) -> None:
     g.rx["superlative"] = _rx(rf"(?<!\w)[لو]?{_alt(lex['superlative_cues'])}(?!\w)")
     g.rx["not_time"] = _rx(rf"{_L}{_alt(lex['not_times'])}{_R}")
 
-    g.rx["vague"] = _rx(rf"{_L}(?:(?P<neg>{_alt(lex['vague_negations'])})\s+)?(?P<v>{_alt(_all(lex['vague']))}){_R}")
+    g.rx["vague"] = _rx(rf"{_LC}(?:(?P<neg>{_alt(lex['vague_negations'])})\s+)?(?P<v>{_alt(_all(lex['vague']))}){_R}")
     g.rx["statement"] = _rx(rf"(?<![^\W\d_])[وف]?{_alt(lex['statement_cues'])}")
     g.rx["count_after"] = _rx(rf"\s*(?:{_alt(lex['count_nouns'])})(?!\w)")
     g.rx["count_before"] = _rx(rf"(?<!\w)(?:{_alt(lex['count_preceders'])})\s*$")
