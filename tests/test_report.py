@@ -314,3 +314,14 @@ def test_reports_are_readable_by_others(fixture_result, tmp_path):
     finally:
         os.umask(old)
     assert all(p.stat().st_mode & 0o777 == 0o644 for p in paths)
+
+
+def test_limits_on_timelines_and_charts(fixture_result, tmp_path):
+    from types import SimpleNamespace
+
+    paths = write_reports(fixture_result, tmp_path, SimpleNamespace(report_max_timelines=2, report_max_charts=1))
+    md = paths[1].read_text(encoding="utf-8")
+    page = paths[2].read_text(encoding="utf-8")
+    assert "1 more clusters without findings left out" in md
+    assert page.count("<svg") == 1 and "Chart left out: only the first 1 clusters" in page
+    assert len(json.loads(paths[0].read_text(encoding="utf-8"))["clusters"]) == 3

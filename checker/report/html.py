@@ -11,7 +11,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from ..model import CheckResult
-from .view import ClaimView, ReportView, build_view
+from .view import MAX_CHARTS, ClaimView, ReportView, build_view
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -91,10 +91,14 @@ def _environment():
     return env
 
 
-def add_charts(view: ReportView) -> ReportView:
+def add_charts(view: ReportView, max_charts: int = MAX_CHARTS) -> ReportView:
     from .timeline import render_chart
 
     for index, cluster in enumerate(view.clusters, start=1):
+        if index > max_charts:
+            cluster.chart_svg = None
+            cluster.chart_note = f"Chart left out: only the first {max_charts} clusters get one (report_max_charts)."
+            continue
         try:
             cluster.chart_svg, cluster.chart_note = render_chart(cluster, f"chart{index}", view.source_colours)
         except Exception as exc:  # a chart must never cost the reader the rest of the report
@@ -105,12 +109,12 @@ def add_charts(view: ReportView) -> ReportView:
     return view
 
 
-def render_html(view: ReportView, charts: bool = True) -> str:
+def render_html(view: ReportView, charts: bool = True, max_charts: int = MAX_CHARTS) -> str:
     from .. import __version__
     from .view import relative_href, source_file
 
     if charts:
-        add_charts(view)
+        add_charts(view, max_charts)
     result: CheckResult = view.result
     out_dir = view.out_dir
     source_hrefs = {}
@@ -131,6 +135,7 @@ def render_html(view: ReportView, charts: bool = True) -> str:
         sources=view.sources,
         source_hrefs=source_hrefs,
         colours=view.source_colours,
+        omitted_clusters=view.omitted_clusters,
     )
 
 

