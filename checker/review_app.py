@@ -324,6 +324,7 @@ def timeline_svg(rows: list[dict[str, Any]]) -> bytes | None:
     if not any(r["spans"] for r in rows):
         return None
     import io
+    from datetime import timedelta
 
     import matplotlib
     import matplotlib.dates as mdates
@@ -331,7 +332,7 @@ def timeline_svg(rows: list[dict[str, Any]]) -> bytes | None:
 
     known = [d for r in rows for s in r["spans"] for d in s if d] + [r["published"] for r in rows if r["published"]]
     low, high = min(known), max(known)
-    pad = max((high - low) / 20, __import__("datetime").timedelta(days=5))
+    pad = max((high - low) / 20, timedelta(days=5))
     low, high = low - pad, high + pad
     with matplotlib.rc_context({"svg.fonttype": "none", "font.size": 9, "svg.hashsalt": "checker-review"}):
         fig = Figure(figsize=(7.5, 0.55 * len(rows) + 1.1))
