@@ -21,9 +21,10 @@ Conventions (DESIGN.md "Time is the heart of it"), and the choices made where it
   that end, value_from is None and the note "deadline-before-anchor" says so. until ("حتى", "until")
   likewise with role until. since ("منذ", "since") -> value_from = start of X, value_to None. "after X"
   -> since the day after X, note "after".
-- Relative: month names (and day + month) without a year take the nearest occurrence to the anchor,
-  a future one counting 1.5 times as far (news mostly reports the past); the previous one with a past
-  marker ("آب الماضي", "last August"), the next one with a future marker. A weekday alone
+- Relative: a day and month without a year ("15 يناير") is the nearest such date to the anchor; a
+  month alone ("in June") the nearest such month, a future one counting 1.5 times as far (news mostly
+  reports the past: "in June" written on 31 December is the June just gone); with a past marker
+  ("آب الماضي", "last August") the previous one, with a future marker the next one. A weekday alone
   ("الثلاثاء", "on Tuesday") is the nearest such weekday at or before the anchor: news reports events
   that happened; "next Tuesday" / "الثلاثاء المقبل" looks forward.
 - Durations: "within N months" / "خلال الـ12 شهراً المقبلة" -> window anchor..anchor+N (granularity
@@ -49,7 +50,7 @@ Conventions (DESIGN.md "Time is the heart of it"), and the choices made where it
   than 2 days. A weekday written next to a date joins it (note "weekday-mismatch" when wrong).
 - Not times: counts ("47 ألف جندي", "2000 troops"), percentages and decimals, names listed in the
   lexicon's not_times ("اليوم السابع"), ambiguous English words in lower case ("may", "march").
-- dateparser is not used: on tests/test_timex.py's table it finds 42 of 141 (bench/timex_table_score.py).
+- dateparser is not used: on tests/test_timex.py's table it finds 42 of 142 (bench/timex_table_score.py).
 """
 from __future__ import annotations
 
@@ -566,9 +567,9 @@ class _Period:
                 d = min(after) if after else max(candidates)
             elif self.pref == "current":
                 same = [c for c in candidates if c.year == a.year]
-                d = same[0] if same else min(candidates, key=lambda c: _past_biased_distance(c, a))
-            else:
-                d = min(candidates, key=lambda c: _past_biased_distance(c, a))
+                d = same[0] if same else min(candidates, key=lambda c: (abs((c - a).days), c > a))
+            else:  # the nearest, a tie going to the past
+                d = min(candidates, key=lambda c: (abs((c - a).days), c > a))
             return d, d, "day"
         if self.kind == "season":
             candidates = [_season(y, self.unit) for y in (a.year - 2, a.year - 1, a.year, a.year + 1)]
@@ -600,8 +601,7 @@ def _season(year: int, season: str) -> tuple[Date, Date, str]:
 
 def _past_biased_distance(candidate: Date, a: Date) -> float:
     """Distance in days, a future date counting 1.5 times as far: news mostly reports what happened,
-    so a bare "June" written on 31 December is the June just gone, while "15 January" written on
-    20 December is still the coming one."""
+    so a bare "June" written on 31 December is the June just gone."""
     days = (candidate - a).days
     return days * 1.5 if days > 0 else -days
 
