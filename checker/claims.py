@@ -212,7 +212,7 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
         if subject is None and main is not None and info.family == "presence" and previous_subject:
             subject = previous_subject
             cues.append("subject-from-previous-sentence")
-        location_hit = lexicons.locations.first(normalized)
+        location_hit = _nearest(lexicons.locations.find(normalized), main.start if main else 0)
         location = location_hit.entry if location_hit else source_location
 
         scope_names = sorted({h.entry for h in lexicons.scope.find(normalized)})
@@ -276,7 +276,8 @@ def _tense_and_modality(normalized: str, main: Hit | None, lexicons: Lexicons, t
         return "future", "no_timetable"
     if hedged:
         return ("future" if future_form or committed or deadline_like else "present"), "hedge"
-    if future_form or (committed and not completed) or (deadline_like and not completed and not past_form):
+    if future_form or (committed and not completed) or (deadline_like and (committed or not completed)
+                                                          and not past_form):
         return "future", "plan"
     if past_form or completed:
         return "past", "fact"

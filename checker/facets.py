@@ -113,10 +113,12 @@ def facets_of(claim: Claim, source: Source) -> list[Facet]:
             if t.value_from:
                 facets.append(Facet(clock="event", kind="announce", time=t, **base))
             continue
-        if t.role == "duration" or not (t.value_from or t.value_to):
+        if not (t.value_from or t.value_to) or (t.role == "duration" and not (t.value_from and t.value_to)):
             continue
-        if t.role in _PLAN_ROLES:
+        if t.role in _PLAN_ROLES or t.role == "duration":  # "would take four to six months": a window
             clock = "plan"
+        elif claim.tense == "past" and claim.modality == "fact":  # reported as done, whatever the date
+            clock = "event"
         else:
             start = parse_iso(t.value_from)
             future = start is not None and a_to is not None and start > a_to and not _PAST_REFERENCE.search(t.text)

@@ -320,7 +320,7 @@ def c_window_misses_deadline(ctx: PairContext, tolerance: Any = "duration_tolera
     """Facet a is a window ("within 12 months" from its announcement), facet b a dated deadline for the
     same thing; the window's end and the deadline differ by more than `tolerance` days either way."""
     a, b = ctx.a, ctx.b
-    if a.kind != "time" or b.kind != "time" or a.time.role != "window":
+    if a.kind != "time" or b.kind != "time" or a.time.role not in ("window", "duration"):
         return False
     if b.time.role not in ("deadline", "point", "until") or b.clock != "plan" or b.time.granularity == "vague":
         return False
@@ -383,6 +383,11 @@ def c_directions(ctx: PairContext, a: Any = None, b: Any = None) -> bool:
     """What each claim's event does to a presence: leave | stay | enter | reduce | change | schedule | none."""
     da, db = _direction(ctx.lexicons, ctx.a.claim), _direction(ctx.lexicons, ctx.b.claim)
     return (a is None or da in _as_list(a)) and (b is None or db in _as_list(b))
+
+
+def c_same_direction(ctx: PairContext) -> bool:
+    """Both events move the presence the same way (both leave, both stay, …)."""
+    return _direction(ctx.lexicons, ctx.a.claim) == _direction(ctx.lexicons, ctx.b.claim)
 
 
 def c_modality(ctx: PairContext, a: Any = None, b: Any = None) -> bool:
