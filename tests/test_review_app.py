@@ -447,3 +447,7 @@ def test_header_shows_the_verdict_u_would_undo(client, session):
     assert re.search(r'id="last-action">last: <a href="/f/' + session.order[1] + r'">.*Needs a source</span> finding 2</a>', page)
     post(client, session, "/undo")
     assert 'id="last-action"' not in client.get("/").text
+
+
+def test_ipv6_loopback_host_header_is_accepted(session):
+    assert TestClient(ra.create_app(session), base_url="http://[::1]:8765").get("/").status_code == 200

@@ -152,7 +152,7 @@ def _serve(doc: dict[str, Any], root: Path, findings_path: Optional[Path], port:
     if host is not None and host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("serving on %s: anyone who can reach this address can read the articles and record "
                     "verdicts (CSRF and origin checks still apply)", host)
-        allowed = ["*"] if host in ("0.0.0.0", "::") else allowed + [host]
+        allowed = ["*"] if host in ("0.0.0.0", "::") else allowed + [f"[{host}]" if ":" in host else host]
     session = build_session(doc, root, reviewer=reviewer, findings_path=findings_path)
     sock = bind_socket(bind, port)
     url = url_of(sock)
