@@ -54,7 +54,7 @@ class IngestResult:
 @dataclass(frozen=True)
 class CleanedText:
     text: str  # kept lines joined by "\n"
-    line_map: tuple[int, ...]  # 1-based line in the input of each kept line
+    line_map: tuple[int, ...]  # 1-based line in the input of each kept line (for HTML: of the extracted text)
     kept: int
     dropped: int  # non-blank lines dropped as boilerplate
     date_line: str | None = None  # a date-only line between the headline and the article (dropped)
@@ -478,6 +478,8 @@ def extract_html_text(html: str) -> str:
 def html_metadata(html: str) -> dict[str, str | None]:
     """Publication date (htmldate, metadata only), site name and canonical url from a page."""
     out: dict[str, str | None] = {"published": None, "outlet": None, "url": None, "title": None}
+    if "<" not in html:
+        return out  # not markup; htmldate would take a bare "https://…" string for a URL to download
     try:
         from htmldate import find_date
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from checker.errors import ManifestError, NothingReadableError
-from checker.ingest import clean_text, find_origin, find_publication_date, ingest, load_manifest
+from checker.ingest import clean_text, find_origin, find_publication_date, html_metadata, ingest, load_manifest
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -417,3 +417,15 @@ def test_short_last_sentence_stays_headlines_after_a_marker_go():
            "ارتفاع أسعار الوقود في كينشاسا.\n")
     cleaned = clean_text(raw)
     assert cleaned.line_map == (1, 3, 5)
+
+
+def test_bare_url_is_never_handed_to_htmldate(monkeypatch):
+    import htmldate
+
+    asked: list[str] = []
+    monkeypatch.setattr(htmldate, "find_date", lambda html, **kwargs: asked.append(html))
+    assert html_metadata("https://example.org/article")["published"] is None
+    assert find_publication_date("نص بلا تاريخ.", html="https://example.org/article") == (None, "unknown", 0.0)
+    assert asked == []
+    html_metadata("<html><body><p>x</p></body></html>")
+    assert len(asked) == 1  # markup does reach it
