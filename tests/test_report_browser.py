@@ -102,6 +102,7 @@ def test_seed_report_in_chromium(tmp_path):
                 charts.nth(i).scroll_into_view_if_needed()
                 box = charts.nth(i).bounding_box()
                 assert box and box["width"] > 100 and box["height"] > 50, f"chart {i} is not visible: {box}"
+            page.evaluate("window.scrollTo(0, 0)")  # the sticky filter bar belongs at the top of the picture
             page.screenshot(path=str(tmp_path / "seeds_report.png"), full_page=True)
         finally:
             browser.close()
