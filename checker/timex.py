@@ -50,7 +50,7 @@ Conventions (DESIGN.md "Time is the heart of it"), and the choices made where it
   than 2 days. A weekday written next to a date joins it (note "weekday-mismatch" when wrong).
 - Not times: counts ("47 ألف جندي", "2000 troops"), percentages and decimals, names listed in the
   lexicon's not_times ("اليوم السابع"), ambiguous English words in lower case ("may", "march").
-- dateparser is not used: on tests/test_timex.py's table it finds 42 of 142 (bench/timex_table_score.py).
+- dateparser is not used: on tests/test_timex.py's table it finds 42 of 143 (bench/timex_table_score.py).
 """
 from __future__ import annotations
 
@@ -411,7 +411,7 @@ def _compile(g: _Grammar) -> None:
         ("dmy", _rx(rf"{day_l}{day}\s*(?:-\s*)?(?:of\s+|من\s+)?(?:شهر\s+)?{monthx}[\s,،]*"
                     rf"(?:(?:من\s+)?{year_cue}\s+)?{year}")),
         # 27 و28 أيلول 2025, 1-15 September 2025, September 27-28, 2025
-        ("ddmy", _rx(rf"{day_l}(?:(?:(?:ما\s+)?بين|من|from|between)\s+)?(?:ال[\u0640\s]*)?(?P<d1>[0-9]{{1,2}})\s*(?:-|–|to|and|و|إلى|الى|حتى)\s*"
+        ("ddmy", _rx(rf"{day_l}(?:(?:(?:ما\s+)?بين|من|from|between)\s+)?(?:ال[\u0640\s]*)?(?P<d1>[0-9]{{1,2}})\s*(?:-|–|to|and|و|الى|حتي)\s*"
                      rf"(?:ال[\u0640\s]*)?(?P<d>[0-9]{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?{monthx}[\s,،]*(?:(?:من\s+)?{year_cue}\s+)?{year}")),
         ("mddy", _rx(rf"{_L}{monthx}\s+(?P<d1>[0-9]{{1,2}})\s*(?:-|–|to|and)\s*(?P<d>[0-9]{{1,2}}),?\s+{year}")),
         # September 27, 2025
@@ -850,8 +850,17 @@ def _find_periods(g: _Grammar, norm: str) -> list[_Cand]:
             c.start -= len(before) - rm.start("r")
         if c.weak and not (c.qualifier or rm or g.rx["point"].search(before)):
             continue
+        if c.role in ("until", "deadline"):
+            least = _AT_LEAST_AFTER.match(norm, c.end)  # "حتى منتصف عام 2024 على الأقل"
+            if least:
+                c.end = least.end()
+                c.notes.append("at-least")
         out.append(c)
     return out
+
+
+# Patterns written in this module use the normalised spelling (ى -> ي, ة -> ه, أ/إ -> ا), as the text.
+_AT_LEAST_AFTER = re.compile(r"[\s,،]*(?:علي\s+الاقل|علي\s+اقل\s+تقدير|at\s+least|at\s+the\s+earliest)(?!\w)")
 
 
 def _attach_hijri_twin(g: _Grammar, c: _Cand, norm: str) -> None:
@@ -988,7 +997,7 @@ def _drop_names(g: _Grammar, norm: str, cands: list[_Cand]) -> list[_Cand]:
 
 
 _RANGE_START = re.compile(r"(?<!\w)(?:from|between|(?:ما\s+)?بين|من|[وف]?من)[\s(]*$")
-_RANGE_GAP = re.compile(r"\s*(?:-|–|to|until|till|through|and|إلى|الى|حتى|و|ولغاية|لغاية)\s*")
+_RANGE_GAP = re.compile(r"\s*(?:-|–|to|until|till|through|and|الى|حتي|و|ولغايه|لغايه)\s*")
 _ANY_GAP = re.compile(r"[\s,،(]*")
 
 
@@ -1187,7 +1196,7 @@ def _resolve(c: _Cand, a: Date | None, how: str, days: dict[str, int], text: str
                 frm = a if a is not None and a <= to else None
                 if a is not None and a > to:
                     notes.append("deadline-before-anchor")
-                if "at least" in c.role_cue or "على الاقل" in c.role_cue:
+                if ("at least" in c.role_cue or "علي الاقل" in c.role_cue) and "at-least" not in notes:
                     notes.append("at-least")
             elif role == "since":
                 to = None
