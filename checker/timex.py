@@ -481,7 +481,7 @@ def _compile(g: _Grammar) -> None:
     g.ago_after = {_key(w) for w in lex["ago_cues_after"]}
     g.rx["event_after"] = _rx(rf"\s+(?P<w>{_alt(lex['event_relative_after'])})\s+(?=[^\W\d_])")
     g.rx["age_before"] = _rx(rf"(?<!\w)[وبل]?(?:{_alt(lex['age_cues'])})\W*(?:\w+\W+){{0,3}}$")
-    g.rx["superlative"] = _rx(rf"(?<!\w)[لو]?{_alt(lex['superlative_cues'])}(?!\w)")
+    g.rx["superlative"] = _rx(rf"(?<!\w)[لوب]?{_alt(lex['superlative_cues'])}(?!\w)")
     g.rx["not_time"] = _rx(rf"{_L}{_alt(lex['not_times'])}{_R}")
 
     g.rx["vague"] = _rx(rf"{_LC}(?:(?P<neg>{_alt(lex['vague_negations'])})\s+)?(?P<v>{_alt(_all(lex['vague']))}){_R}")
@@ -896,6 +896,7 @@ def _number(g: _Grammar, raw: str | None) -> int | None:
 
 
 _DIGIT_NEXT = re.compile(r"\s*[0-9]")
+_AGE_AN = re.compile(r"(?<!\w)عن\s+(?:عمر\s+(?:ناهز\s+)?|ناهز\s+)?$")
 
 
 def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
@@ -924,8 +925,8 @@ def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
         if gd.get("approx"):
             c.notes.append("approximate")
         before = norm[max(0, m.start() - 30):m.start()]
-        if g.rx["age_before"].search(before):
-            continue
+        if g.rx["age_before"].search(before) or (unit == "year" and _AGE_AN.search(before)):
+            continue  # "السن لا يزيد عن 60 عامًا", "رحلت عن 76 عاما": an age
 
         marker = {"next": "window", "coming": "window", "following": "window",
                   "past": "back", "last": "back"}.get((gd.get("pre") or "").lower(), "")

@@ -236,6 +236,7 @@ def test_table_is_big_enough():
     "the index closed at 2021 points",
     "call 2024-555-1234",
     "خلال أيام العيد",
+    "ملكة أغاني السول أريثا فرانكلين ترحل عن 76 عاما",
 ])
 def test_numbers_that_are_not_times(text):
     assert find_times(text, "2021-01-01") == []
