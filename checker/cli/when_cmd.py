@@ -19,10 +19,8 @@ def register(app: typer.Typer) -> None:
         from ..errors import UsageError
         from ..timex import find_times, parse_partial_date
 
-        how = "given"
         if anchor is None:
             anchor = dt.date.today().isoformat()
-            how = "published"
         else:
             try:
                 parse_partial_date(anchor)
@@ -31,5 +29,5 @@ def register(app: typer.Typer) -> None:
                                  hint="use YYYY-MM-DD (or YYYY, YYYY-MM)") from None
         if text == "-":
             text = sys.stdin.read()
-        refs = find_times(text, anchor, anchor_how=how)
+        refs = find_times(text, anchor, anchor_how="given")
         typer.echo(json.dumps([r.to_json() for r in refs], ensure_ascii=False, indent=2))
