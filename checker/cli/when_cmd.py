@@ -11,7 +11,8 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command("when")
     def when(
-        text: str = typer.Argument(..., metavar="TEXT", help="Text to search for time expressions (Arabic or English); - reads stdin."),
+        text: str = typer.Argument(..., metavar="TEXT",
+                                   help="Text to search for time expressions (Arabic or English); - reads stdin."),
         anchor: str = typer.Option(None, "--anchor", "-a", metavar="YYYY-MM-DD",
                                    help="Date relative expressions count from (also YYYY or YYYY-MM); default today."),
     ) -> None:
