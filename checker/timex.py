@@ -31,9 +31,9 @@ Conventions (DESIGN.md "Time is the heart of it"), and the choices made where it
   of the unit); a range ("four to six months") uses its upper end; "N months ago"/"قبل N أشهر" is a
   point N before the anchor; "منذ N أشهر" a since; a bare "six months" a duration anchor..anchor+N;
   "in N months" a point anchor+N, but after a superlative ("أعلى مستوى في 3 أسابيع", "lowest in six
-  months") the period looking back (role point, like "over the past six months"). A duration counted from an event ("two weeks after the vote",
-  "بعد ستة أشهر من إعلان") keeps role duration with both ends None (note "relative-to-event"); an
-  age ("السن لا يزيد عن 60 عامًا") is no time.
+  months") the period looking back (role point, like "over the past six months"). A duration
+  counted from an event ("two weeks after the vote", "بعد ستة أشهر من إعلان") keeps role duration
+  with both ends None (note "relative-to-event"); an age ("السن لا يزيد عن 60 عامًا") is no time.
 - Vague: "soon"/"قريبا" = anchor..anchor+Config.soon_days (default 180), "shortly"/"في الوقت
   القريب" = near_future_days (default 90), "in the coming months"/"الأشهر المقبلة" =
   coming_months_days (default 180), "in the coming weeks" = coming_weeks_days (42), "الأيام المقبلة"
@@ -411,8 +411,9 @@ def _compile(g: _Grammar) -> None:
         ("dmy", _rx(rf"{day_l}{day}\s*(?:-\s*)?(?:of\s+|من\s+)?(?:شهر\s+)?{monthx}[\s,،]*"
                     rf"(?:(?:من\s+)?{year_cue}\s+)?{year}")),
         # 27 و28 أيلول 2025, 1-15 September 2025, September 27-28, 2025
-        ("ddmy", _rx(rf"{day_l}(?:(?:(?:ما\s+)?بين|من|from|between)\s+)?(?:ال[\u0640\s]*)?(?P<d1>[0-9]{{1,2}})\s*(?:-|–|to|and|و|الى|حتي)\s*"
-                     rf"(?:ال[\u0640\s]*)?(?P<d>[0-9]{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?{monthx}[\s,،]*(?:(?:من\s+)?{year_cue}\s+)?{year}")),
+        ("ddmy", _rx(rf"{day_l}(?:(?:(?:ما\s+)?بين|من|from|between)\s+)?(?:ال\s*)?(?P<d1>[0-9]{{1,2}})"
+                     rf"\s*(?:-|–|to|and|و|الى|حتي)\s*(?:ال\s*)?(?P<d>[0-9]{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?{monthx}"
+                     rf"[\s,،]*(?:(?:من\s+)?{year_cue}\s+)?{year}")),
         ("mddy", _rx(rf"{_L}{monthx}\s+(?P<d1>[0-9]{{1,2}})\s*(?:-|–|to|and)\s*(?P<d>[0-9]{{1,2}}),?\s+{year}")),
         # September 27, 2025
         ("mdy", _rx(rf"{_L}{monthx}\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+{year}")),
@@ -521,7 +522,8 @@ class _Period:
         if self.kind == "day":
             return self.first_day(), self.first_day(), "day"
         if self.kind == "span" and self.last is not None:  # a Hijri month, a decade, 27-28 Sept
-            return self.first_day(), self.last, self.unit or ("year" if (self.last - self.first_day()).days > 400 else "month")
+            gran = self.unit or ("year" if (self.last - self.first_day()).days > 400 else "month")
+            return self.first_day(), self.last, gran
         if self.kind == "month":
             return (*_month_span(self.year, self.month), "month")  # type: ignore[arg-type]
         if self.kind == "year":
@@ -741,7 +743,8 @@ def _period_from_match(g: _Grammar, name: str, m: re.Match[str], norm: str) -> t
         y = int(m.group("y"))
         weak = False
         if not gd.get("yc"):
-            if g.rx["count_after"].match(norm, m.end()) or g.rx["count_before"].search(norm[max(0, m.start() - 25):m.start()]):
+            before = norm[max(0, m.start() - 25):m.start()]
+            if g.rx["count_after"].match(norm, m.end()) or g.rx["count_before"].search(before):
                 return None, False
         return _Period("year", y), weak
     if name == "decade":
