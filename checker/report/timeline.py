@@ -59,6 +59,7 @@ class Mark:
     low: float | dt.date | None
     high: float | dt.date | None
     on_line: bool = True  # the claim's primary value, joined to the others by the drift line
+    event: bool = False  # a report of something that happened (its own clock), not a plan or deadline
     x_last: dt.date | None = None  # end of the assertion period when only its year/month is known
 
     def x_bounds(self, to_num) -> tuple[float, float, float]:
@@ -97,6 +98,14 @@ def drawn_times(row: ClaimView) -> list:
     return [primary] if primary is not None else []
 
 
+def is_event_report(claim) -> bool:
+    """DESIGN's two clocks: a report of an event ("withdrew in February") is dated by when it happened,
+    a plan ("will withdraw within six months") by when it was said. Only plans make a drift line."""
+    if claim.modality in ("plan", "commitment", "hedge") or claim.tense == "future":
+        return False
+    return claim.modality == "fact" or claim.tense == "past"
+
+
 def _date_marks(rows: list[ClaimView]) -> list[Mark]:
     marks = []
     for row in rows:
@@ -111,6 +120,7 @@ def _date_marks(rows: list[ClaimView]) -> list[Mark]:
             if low is None and high is None:
                 continue
             marks.append(Mark(row.claim.id, row.source_id, x, partial, low, high, on_line=ref is primary,
+                              event=is_event_report(row.claim),
                               x_last=parse_partial_date(row.asserted, end=True)))
     return marks
 
@@ -291,7 +301,7 @@ def render_chart(cluster: ClusterView, chart_id: str, colours: dict[str, str] | 
             if m.x_partial:  # asserted some time in this year/month: show the whole period, not a day
                 ax.hlines(end, period_start, period_end, colors=[c], linewidth=1.5, alpha=0.5)
                 extent += [period_start, period_end]
-            marker = "o" if numeric_unit else ("v" if high is not None else "^")
+            marker = "o" if numeric_unit or m.event else ("v" if high is not None else "^")
             ax.plot([x], [end], marker=marker, markersize=8 if numeric_unit else 9, color=c,
                     markerfacecolor=face, linestyle="none", zorder=3)
             if label_points:
@@ -299,7 +309,8 @@ def render_chart(cluster: ClusterView, chart_id: str, colours: dict[str, str] | 
                 labels.append((x, end, _number(shown) if numeric_unit else shown.isoformat(), c))
             xs.append(x)
             ys.append(end)
-        order = sorted((i for i in range(len(xs)) if marks[i].on_line), key=lambda i: (xs[i], ys[i]))
+        joined = [i for i in range(len(xs)) if marks[i].on_line and (numeric_unit or not marks[i].event)]
+        order = sorted(joined, key=lambda i: (xs[i], ys[i]))
         if len(order) > 1:
             ax.plot([xs[i] for i in order], [ys[i] for i in order], color="#888888", linewidth=0.8,
                     linestyle="-", zorder=1)
@@ -330,8 +341,15 @@ def render_chart(cluster: ClusterView, chart_id: str, colours: dict[str, str] | 
         ax.set_ylim(min(all_y) - pad_y, max(all_y) + pad_y)
         ax.grid(True, color="#eeeeee", linewidth=0.6)
         _place_labels(fig, ax, labels)
-        handles = [Line2D([], [], color=colour[sid], marker="o" if numeric_unit else "v", linestyle="none",
-                          markersize=7, label=sid) for sid in source_ids]
+        handles = [Line2D([], [], color=colour[sid], marker="s", linestyle="none", markersize=6, label=sid)
+                   for sid in source_ids]
+        if not numeric_unit:
+            if any(not m.event for m in marks):
+                handles.append(Line2D([], [], color="#555555", marker="v", linestyle="none", markersize=6,
+                                      label="plan / deadline"))
+            if any(m.event for m in marks):
+                handles.append(Line2D([], [], color="#555555", marker="o", linestyle="none", markersize=6,
+                                      label="reported event"))
         if not numeric_unit:
             handles.append(Line2D([], [], color="#bbbbbb", linestyle="--", label="claimed = asserted"))
         fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.745, 0.97), fontsize=7, frameon=False)
