@@ -1,0 +1,267 @@
+"""Gate benchmark: gating one new article against a stored corpus vs checking that article alone.
+
+Target (issue 8, DESIGN.md): at 5,000 stored articles the gate costs at most 3x the check of the one
+article alone, and peak memory stays under 2 GiB. The curve is recorded at 500 / 5,000 / 20,000.
+
+For each size:
+1. `bench/synth.py` writes (or reuses) the synthetic corpus bench/corpora/synth-n{N}-s7/;
+2. a child process fills its store (<corpus>/.checker/store.sqlite): ingest, claims, embeddings —
+   what `checker check` or earlier gates leave behind. Done once, remembered in bench/cache/gate/;
+3. another child process loads the models, warms up once, then for each of `--reps` fresh articles
+   (generated with another seed, outside the corpus folder) times `run_check([article], store off)`
+   ("alone") and `run_gate([article], corpus)` ("gate"), removing the article from the store after,
+   so every repetition gates a genuinely new article against the same stored corpus. It reports
+   medians and its own peak RSS (ru_maxrss; the store-filling child is separate, so it does not count).
+
+    .venv/bin/python bench/gate_bench.py                 # all sizes (the 20k store takes long once)
+    .venv/bin/python bench/gate_bench.py --sizes 500     # one size
+Results: bench/cache/gate/gate-n{N}.json and the table in bench/results_gate.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+CACHE = BENCH / "cache" / "gate"
+RESULTS_MD = BENCH / "results_gate.md"
+SIZES = (500, 5000, 20000)
+SEED = 7
+NEW_ARTICLE_SEED = 424242
+TARGET_RATIO = 3.0
+TARGET_RSS_MB = 2048
+
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+log = logging.getLogger("gate_bench")
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
+
+
+def _corpus(n: int) -> Path:
+    from synth import generate
+
+    return generate(n, SEED)
+
+
+def _store_marker(n: int) -> Path:
+    return CACHE / f"store-n{n}.json"
+
+
+# ------------------------------------------------------------------------------------ child: fill the store
+
+def fill_store(n: int) -> dict[str, Any]:
+    """Ingest, extract and embed the corpus into its store, as a previous check or gate would have."""
+    from checker.config import load_config
+    from checker.embed import embed_texts, get_embedder
+    from checker.gate import article_files, remember_manifests
+    from checker.ingest import ingest
+    from checker.pipeline import process_sources
+    from checker.store import Store, default_store_path
+
+    corpus = _corpus(n)
+    config = load_config(corpus)
+    started = time.perf_counter()
+    os.chdir(ROOT)  # stored paths relative to the repository, like the gate's view of them
+    rel = corpus.relative_to(ROOT)
+    sources = ingest([rel]).sources
+    t_ingest = time.perf_counter() - started
+    with Store(default_store_path(rel)) as store:
+        _, claims = process_sources(sources, config, store)
+        t_claims = time.perf_counter() - started - t_ingest
+        embedder = get_embedder(config)
+        embed_texts([c.text for c in claims], embedder, cache=store)
+        remember_manifests(store, rel, article_files([rel]))
+        counts = store.counts()
+    return {"articles": len(sources), "claims": len(claims), "seconds": round(time.perf_counter() - started, 1),
+            "ingest_seconds": round(t_ingest, 1), "claims_seconds": round(t_claims, 1), "store": counts,
+            "peak_rss_mb": round(_rss_mb())}
+
+
+# ------------------------------------------------------------------------------------ child: measure
+
+def _new_articles(count: int) -> list[Path]:
+    """Fresh articles from the same generator with another seed, outside any corpus folder."""
+    from synth import article
+
+    folder = CACHE / "new"
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(NEW_ARTICLE_SEED)
+    paths = []
+    for index in range(count):
+        while True:
+            stem, text, _ = article(900_000 + index, rng)
+            if "noise" not in stem:  # a story article, so the gate has something to match
+                break
+        path = folder / f"new{index:02d}_{stem.split('_', 1)[1]}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def measure(n: int, reps: int) -> dict[str, Any]:
+    from checker.baseline import Baseline
+    from checker.config import load_config
+    from checker.embed import get_embedder
+    from checker.gate import run_gate
+    from checker.pipeline import run_check
+    from checker.store import Store, default_store_path
+
+    corpus = _corpus(n).relative_to(ROOT)
+    os.chdir(ROOT)
+    config = load_config(corpus)
+    get_embedder(config)  # model load is not part of either side
+    articles = _new_articles(reps + 1)
+    empty = Baseline(())
+    store_path = default_store_path(corpus)
+
+    def forget(path: Path) -> None:
+        with Store(store_path) as store:
+            for source in store.stored_sources():
+                if source.path.endswith(path.name):
+                    store.remove_source(source.id)
+
+    # warm-up: first calls pay imports and rule/lexicon compilation once
+    run_check([articles[0]], config, use_store=False)
+    run_gate([articles[0]], corpus, empty, config=config)
+    forget(articles[0])
+    rss_before = _rss_mb()
+    alone, gate, findings, claims_loaded = [], [], [], 0
+    for path in articles[1:]:
+        t = time.perf_counter()
+        run_check([path], config, use_store=False)
+        alone.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        outcome = run_gate([path], corpus, empty, config=config)
+        gate.append(time.perf_counter() - t)
+        findings.append(len(outcome.findings))
+        claims_loaded = len(outcome.claims)
+        forget(path)
+    a, g = statistics.median(alone), statistics.median(gate)
+    return {"articles": n, "claims_in_gate": claims_loaded, "reps": reps,
+            "alone_seconds": round(a, 3), "gate_seconds": round(g, 3), "ratio": round(g / a, 2),
+            "alone_all": [round(x, 3) for x in alone], "gate_all": [round(x, 3) for x in gate],
+            "findings_per_gate": findings, "peak_rss_mb": round(_rss_mb()),
+            "rss_before_timing_mb": round(rss_before)}
+
+
+# ------------------------------------------------------------------------------------ parent
+
+def _child(args: list[str], timeout: float) -> dict[str, Any]:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "CHECKER_QUIET": "1"}
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env,
+                          timeout=timeout, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"gate_bench {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def ensure_store(n: int) -> dict[str, Any]:
+    marker = _store_marker(n)
+    store = _corpus(n) / ".checker" / "store.sqlite"
+    if marker.is_file() and store.is_file():
+        return json.loads(marker.read_text(encoding="utf-8"))
+    log.info("filling the store for %d articles (once)", n)
+    info = _child(["--fill", str(n)], timeout=6 * 3600)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps(info, indent=2), encoding="utf-8")
+    return info
+
+
+def write_results(results: dict[int, dict[str, Any]]) -> None:
+    from tabulate import tabulate
+
+    rows = []
+    for n in sorted(results):
+        r = results[n]
+        m, s = r["measure"], r["store"]
+        rows.append([n, s["claims"], m["alone_seconds"], m["gate_seconds"], m["ratio"],
+                     "yes" if m["ratio"] <= TARGET_RATIO else "no", m["peak_rss_mb"],
+                     "yes" if m["peak_rss_mb"] < TARGET_RSS_MB else "no", s["seconds"]])
+    lines = [
+        "# Gate benchmark: one new article vs a stored corpus",
+        "",
+        "Written by `bench/gate_bench.py` (method in its docstring). `alone` = `run_check([article])` with",
+        "no store; `gate` = `run_gate([article], corpus)` against the stored synthetic corpus; both with the",
+        "model already loaded, medians over fresh articles. Target: gate ≤ 3× alone at 5,000 articles,",
+        "peak RSS < 2 GiB. Absolute times are context only (shared 2-core machine).",
+        "",
+        tabulate(rows, ["stored articles", "stored claims", "alone s", "gate s", "gate/alone", "≤ 3×",
+                        "peak RSS MB", "< 2 GiB", "store fill s (once)"], tablefmt="github"),
+        "",
+    ]
+    for n in sorted(results):
+        lines.append(f"- n={n}: {json.dumps(results[n]['measure'])}")
+    lines.append("")
+    RESULTS_MD.write_text("\n".join(lines), encoding="utf-8")
+
+
+def run(sizes: tuple[int, ...] = SIZES, reps: int = 3) -> dict[str, Any]:
+    """Entry point for bench/run.py: the whole curve, reusing stores and results already made."""
+    results: dict[int, dict[str, Any]] = {}
+    for n in sizes:
+        store = ensure_store(n)
+        state = CACHE / f"gate-n{n}.json"
+        if state.is_file():
+            measured = json.loads(state.read_text(encoding="utf-8"))
+        else:
+            measured = _child(["--measure", str(n), "--reps", str(reps)], timeout=3 * 3600)
+            state.write_text(json.dumps(measured, indent=2), encoding="utf-8")
+        results[n] = {"store": store, "measure": measured}
+        log.info("n=%d: %s", n, measured)
+    write_results({**_previous_results(), **results})
+    at = results.get(5000)
+    out: dict[str, Any] = {"curve": {str(n): r["measure"] for n, r in results.items()}}
+    if at:
+        out["gate_one_vs_alone_at_5000"] = {"value": at["measure"]["ratio"], "articles": 5000,
+                                            "peak_rss_mb": at["measure"]["peak_rss_mb"]}
+    return out
+
+
+def _previous_results() -> dict[int, dict[str, Any]]:
+    found = {}
+    for n in SIZES:
+        state, marker = CACHE / f"gate-n{n}.json", _store_marker(n)
+        if state.is_file() and marker.is_file():
+            found[n] = {"store": json.loads(marker.read_text()), "measure": json.loads(state.read_text())}
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--fill", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--force", action="store_true", help="re-measure (stores are kept)")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="gate_bench: %(message)s", stream=sys.stderr)
+    for noisy in ("checker", "sentence_transformers"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    if args.fill:
+        print(json.dumps(fill_store(args.fill)))
+        return
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.reps)))
+        return
+    if args.force:
+        for n in args.sizes:
+            (CACHE / f"gate-n{n}.json").unlink(missing_ok=True)
+    print(json.dumps(run(tuple(args.sizes), args.reps), indent=2))
+
+
+if __name__ == "__main__":
+    main()
