@@ -226,6 +226,8 @@ def test_html_and_markdown_are_byte_identical_across_runs(fixture_result, tmp_pa
     first = [p.read_bytes() for p in write_reports(fixture_result, tmp_path / "a")]
     second = [p.read_bytes() for p in write_reports(fixture_result, tmp_path / "a")]
     assert first == second
+    for data in first:
+        assert not re.search(rb"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", data), "no timestamps in the reports"
 
 
 def test_write_reports_writes_three_files_and_nothing_else(fixture_result, tmp_path):
@@ -325,3 +327,10 @@ def test_limits_on_timelines_and_charts(fixture_result, tmp_path):
     assert "1 more clusters without findings left out" in md
     assert page.count("<svg") == 1 and "Chart left out: only the first 1 clusters" in page
     assert len(json.loads(paths[0].read_text(encoding="utf-8"))["clusters"]) == 3
+
+
+def test_links_are_percent_encoded(tmp_path):
+    from checker.report.view import relative_href
+
+    target = tmp_path / "corpus" / "أخبار يوم.txt"
+    assert relative_href(target, tmp_path / "reports") == "../corpus/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1%20%D9%8A%D9%88%D9%85.txt"

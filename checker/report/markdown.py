@@ -52,7 +52,7 @@ def asserted_text(view: ClaimView) -> str:
 def claim_link(view: ClaimView) -> str:
     if not view.href:
         return md_escape(view.location)
-    return f"[{md_escape(view.location)}]({view.href.replace(' ', '%20')})"
+    return f"[{md_escape(view.location)}]({view.href})"
 
 
 def _slots(view: ClaimView) -> str:

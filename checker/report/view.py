@@ -149,8 +149,11 @@ def display_path(source: Source, corpus_root: str | None) -> str:
 
 
 def relative_href(target: Path, out_dir: Path) -> str:
+    """A link from the report folder to the file, percent-encoded (spaces, Arabic file names)."""
+    from urllib.parse import quote
+
     rel = os.path.relpath(os.path.abspath(target), os.path.abspath(out_dir))
-    return Path(rel).as_posix()
+    return quote(Path(rel).as_posix(), safe="/._-~")
 
 
 def _locate(claim: Claim, source: Source | None, text: str, start: int, end: int) -> tuple[int, int] | None:
