@@ -43,7 +43,7 @@ def marked(view: ClaimView) -> Markup:
 
 def dir_attrs(view: ClaimView) -> Markup:
     if view.rtl:
-        return Markup('dir="rtl" lang="{}"').format(view.lang if view.lang not in ("", "und") else "ar")
+        return Markup('dir="rtl" lang="{}"').format(view.lang)
     if view.lang and view.lang != "und":
         return Markup('dir="auto" lang="{}"').format(view.lang)
     return Markup('dir="auto"')

@@ -117,10 +117,22 @@ class ReportView:
 
 
 def is_rtl(text: str, language: str | None) -> bool:
-    if language and language.lower().startswith(("ar", "fa", "ur", "he")):
-        return True
+    """The claim's own letters decide (an English quote in an Arabic article reads left to right);
+    the source language only when the text has no letters of either script."""
     arabic = len(ARABIC_SCRIPT.findall(text))
-    return arabic > 0 and arabic >= len(LATIN_SCRIPT.findall(text))
+    latin = len(LATIN_SCRIPT.findall(text))
+    if arabic or latin:
+        return arabic >= latin
+    return bool(language) and language.lower().startswith(("ar", "fa", "ur", "he"))
+
+
+def _claim_language(rtl: bool, source_language: str | None) -> str:
+    language = source_language or "und"
+    if rtl and not language.startswith(("ar", "fa", "ur", "he")):
+        return "ar"  # Arabic text in a source tagged otherwise: the font stack and shaping want "ar"
+    if not rtl and language.startswith(("ar", "fa", "ur", "he")):
+        return "und"  # a Latin-script quote inside an Arabic article
+    return language
 
 
 def source_file(source: Source, corpus_root: str | None) -> Path:
@@ -246,7 +258,7 @@ def claim_view(claim: Claim, result: CheckResult, out_dir: Path, letter: str = "
         time_items=[format_time(t) for t in claim.times],
         quantity_items=[format_quantity(q) for q in claim.quantities],
         rtl=rtl,
-        lang="ar" if rtl and (language or "und") in ("und", "") else (language or "und"),
+        lang=_claim_language(rtl, language),
     )
 
 
