@@ -90,32 +90,48 @@ def default_store_path(corpus: str | os.PathLike) -> Path:
 T = TypeVar("T")
 
 
+def _identity(value: Any) -> Any:
+    return value
+
+
 @lru_cache(maxsize=None)
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def _coerce(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _converter(tp: Any) -> typing.Callable[[Any], Any]:
+    """A function turning the JSON form of a value of type `tp` back into it (built once per type)."""
     origin = typing.get_origin(tp)
     if origin is tuple:
         args = typing.get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_coerce(args[0], v) for v in value)
-        return tuple(_coerce(a, v) for a, v in zip(args, value))
+            item = _converter(args[0])
+            if item is _identity:
+                return lambda value: None if value is None else tuple(value)
+            return lambda value: None if value is None else tuple(item(v) for v in value)
+        items = tuple(_converter(a) for a in args)
+        return lambda value: None if value is None else tuple(f(v) for f, v in zip(items, value))
     if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(tp):
-            if arg is not type(None):
-                return _coerce(arg, value)
-    if dataclasses.is_dataclass(tp) and isinstance(value, dict):
-        return record_from_dict(tp, value)
-    return value
+        inner = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+        return _converter(inner[0]) if len(inner) == 1 else _identity
+    if dataclasses.is_dataclass(tp):
+        return lambda value: record_from_dict(tp, value) if isinstance(value, dict) else value
+    return _identity
+
+
+@lru_cache(maxsize=None)
+def _plan(cls: type) -> tuple[frozenset[str], tuple[tuple[str, typing.Callable[[Any], Any]], ...]]:
+    """Field names, and a converter for each field that JSON does not give back as it was (tuples,
+    nested records); plain fields (str, int, float, dict, None) pass through untouched."""
+    hints = typing.get_type_hints(cls)
+    names = frozenset(f.name for f in dataclasses.fields(cls))
+    converters = tuple((f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls)
+                       if _converter(hints[f.name]) is not _identity)
+    return names, converters
 
 
 def record_from_dict(cls: type[T], data: dict[str, Any]) -> T:
-    hints = _hints(cls)
-    kwargs = {f.name: _coerce(hints[f.name], data[f.name]) for f in dataclasses.fields(cls) if f.name in data}
+    names, converters = _plan(cls)
+    kwargs = {k: v for k, v in data.items() if k in names}
+    for name, convert in converters:
+        if name in kwargs:
+            kwargs[name] = convert(kwargs[name])
     return cls(**kwargs)
 
 
