@@ -334,3 +334,11 @@ def test_links_are_percent_encoded(tmp_path):
 
     target = tmp_path / "corpus" / "أخبار يوم.txt"
     assert relative_href(target, tmp_path / "reports") == "../corpus/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1%20%D9%8A%D9%88%D9%85.txt"
+
+
+def test_direction_follows_the_claims_own_script():
+    from checker.report.view import is_rtl
+
+    assert is_rtl("قال المتحدث إن القوات ستغادر", "en")
+    assert not is_rtl('"We will not leave," said the US envoy (AFP).', "ar")
+    assert is_rtl("2025 - 12", "ar") and not is_rtl("2025 - 12", "en")

@@ -67,6 +67,11 @@ def test_report_html_in_chromium(tmp_path):
             assert page.locator("article.finding:visible").count() == 2
             assert page.locator("#shown-count").inner_text() == "2 of 4 shown"
             page.locator("input[name=severity][value=error]").check()
+            # a number in the summary table picks its kind x severity
+            page.locator("button.pick[data-kind=tension][data-severity=warning]").click()
+            assert page.locator("article.finding:visible").count() == 1
+            page.locator("button.pick[data-kind='*'][data-severity='*']").click()
+            assert page.locator("article.finding:visible").count() == 4
 
             # claim links resolve to the copied source files
             href = page.locator("article.finding a[href*='ar_statement.txt']").first.get_attribute("href")

@@ -136,6 +136,8 @@ def render_html(view: ReportView, charts: bool = True, max_charts: int = MAX_CHA
         source_hrefs=source_hrefs,
         colours=view.source_colours,
         omitted_clusters=view.omitted_clusters,
+        claims_per_source=view.claims_per_source,
+        findings_per_source=view.findings_per_source,
     )
 
 

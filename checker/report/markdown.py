@@ -137,8 +137,10 @@ def render_markdown(view: ReportView) -> str:
     out += ["## Sources", ""]
     source_rows = [[f"`{s.id}`", md_escape(s.outlet or "—"), md_escape(s.language),
                     md_escape(f"{s.published or 'unknown'} ({s.published_how})"),
-                    md_escape(s.origin or "—"), md_escape(s.url or "—")] for s in view.sources]
-    out += [pipe_table(["id", "outlet", "language", "published (how)", "origin", "url"], source_rows), ""]
+                    md_escape(s.origin or "—"), str(view.claims_per_source.get(s.id, 0)),
+                    str(view.findings_per_source.get(s.id, 0)), md_escape(s.url or "—")] for s in view.sources]
+    out += [pipe_table(["id", "outlet", "language", "published (how)", "origin", "claims", "findings", "url"],
+                       source_rows), ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -114,6 +114,8 @@ class ReportView:
     out_dir: Path | None = field(default=None)
     source_colours: dict[str, str] = field(default_factory=dict)
     omitted_clusters: int = 0  # clusters past the timeline limit, left out of the report
+    claims_per_source: dict[str, int] = field(default_factory=dict)
+    findings_per_source: dict[str, int] = field(default_factory=dict)  # findings naming the source on a side
 
 
 def is_rtl(text: str, language: str | None) -> bool:
@@ -387,6 +389,8 @@ def build_view(result: CheckResult, out_dir: Path, max_timelines: int = MAX_TIME
         findings=findings,
         clusters=clusters,
         omitted_clusters=omitted,
+        claims_per_source=dict(Counter(c.source_id for c in result.claims)),
+        findings_per_source=dict(Counter(sid for f in result.findings for sid in set(f.sources))),
         counts_header=header,
         counts_rows=rows,
         sources=sorted(result.sources, key=lambda s: s.id),
