@@ -171,10 +171,12 @@ def prepare_store(paths: Sequence[str | Path], config: Config, store_path: str |
         workers = max(1, int(ray.available_resources().get("CPU", 1)))
         ds = ray.data.from_items([{"path": str(f), "source_id": ids[str(f)]} for f in files],
                                  override_num_blocks=max(1, min(len(files) // max(1, batch_size) + 1, 4 * workers)))
+        pool = ray.data.ActorPoolStrategy
         ds = ds.map_batches(ArticleStages, fn_constructor_kwargs={"config": config}, batch_size=batch_size,
-                            concurrency=workers, batch_format="default")
+                            compute=pool(size=workers), batch_format="default")
+        # one model copy: the encoder already uses two threads, and each copy holds the model in memory
         ds = ds.map_batches(EmbedStage, fn_constructor_kwargs={"config": config}, batch_size=batch_size,
-                            concurrency=1, batch_format="default")  # one model copy: it already uses 2 threads
+                            compute=pool(size=1), batch_format="default")
         if parquet_dir is not None:
             ds = ds.materialize()
             ds.write_parquet(str(parquet_dir))

