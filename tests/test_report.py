@@ -342,3 +342,17 @@ def test_direction_follows_the_claims_own_script():
     assert is_rtl("قال المتحدث إن القوات ستغادر", "en")
     assert not is_rtl('"We will not leave," said the US envoy (AFP).', "ar")
     assert is_rtl("2025 - 12", "ar") and not is_rtl("2025 - 12", "en")
+
+
+def test_cluster_with_dates_and_figures_gets_both_charts(fixture_result):
+    import dataclasses
+
+    def with_troops(claim, n):
+        return dataclasses.replace(claim, quantities=(Quantity(text=str(n), start=0, end=1, value=n, unit="troops"),))
+
+    claims = tuple(with_troops(c, 5000 if c.id == "c-old-deadline" else 2500)
+                   if c.id in ("c-old-deadline", "c-en-deadline") else c for c in fixture_result.claims)
+    page = html_report(dataclasses.replace(fixture_result, claims=claims), DATA / "out")
+    mission = page.split('id="cluster-k-mission-end"', 1)[1].split("</section>", 1)[0]
+    assert 'aria-label="timeline of 4 claimed dates"' in mission  # one window + three deadlines
+    assert 'aria-label="timeline of 2 troops figures"' in mission

@@ -250,20 +250,37 @@ def _assertion_strip(cluster: ClusterView, chart_id: str, colours: dict[str, str
 
 
 def render_chart(cluster: ClusterView, chart_id: str, colours: dict[str, str] | None = None) -> tuple[str | None, str]:
-    """(inline SVG or None, a note for the reader about what is and is not drawn)."""
+    """(inline SVG or None, a note for the reader about what is and is not drawn).
+
+    Dates when the claims state times; the figures too (a second chart) when two or more claims
+    give a number in the same unit, so a changed count is as visible as a moved deadline."""
+    colours = colours or {}
     marks = _date_marks(cluster.rows)
-    numeric_unit = ""
-    if not marks:
-        marks, numeric_unit = _number_marks(cluster.rows)
+    number_marks, unit = _number_marks(cluster.rows)
     undated = sum(1 for row in cluster.rows if parse_partial_date(row.asserted) is None)
-    drawn_claims = len({m.claim_id for m in marks})
-    if len(marks) == 0:
+    if not marks and not number_marks:
         if undated == len(cluster.rows):
             return None, "No claim in this cluster has a known assertion date, so there is nothing to place in time."
-        return _assertion_strip(cluster, chart_id, colours or {}), (
+        return _assertion_strip(cluster, chart_id, colours), (
             "No claim here states a time or figure; the chart shows when each source asserted it"
             + (f" ({undated} undated claim(s) not drawn)." if undated else "."))
+    svgs = []
+    if marks:
+        svgs.append(_plot(marks, "", chart_id, colours))
+    if number_marks and (not marks or len({m.claim_id for m in number_marks}) >= 2):
+        svgs.append(_plot(number_marks, unit, f"{chart_id}n", colours))
+    drawn = {m.claim_id for m in marks} | {m.claim_id for m in number_marks}
+    notes = []
+    if undated:
+        notes.append(f"{undated} claim(s) without a known assertion date are not drawn")
+    not_drawn = len(cluster.rows) - undated - len(drawn)
+    if not_drawn > 0:
+        notes.append(f"{not_drawn} claim(s) without a resolved time or figure are not drawn")
+    return "\n".join(svgs), "; ".join(notes)
 
+
+def _plot(marks: list[Mark], numeric_unit: str, chart_id: str, colours: dict[str, str]) -> str:
+    """One chart: dates on y (numeric_unit "") or the figures in that unit."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -273,7 +290,7 @@ def render_chart(cluster: ClusterView, chart_id: str, colours: dict[str, str] | 
 
     source_ids = sorted({m.source_id for m in marks})
     palette = matplotlib.colormaps["tab10"].colors
-    colour = {sid: (colours or {}).get(sid) or palette[i % len(palette)] for i, sid in enumerate(source_ids)}
+    colour = {sid: colours.get(sid) or palette[i % len(palette)] for i, sid in enumerate(source_ids)}
     offsets = _spread(marks)
 
     with matplotlib.rc_context({"svg.hashsalt": HASH_SALT, "svg.fonttype": "path", "font.size": 9,
@@ -353,11 +370,5 @@ def render_chart(cluster: ClusterView, chart_id: str, colours: dict[str, str] | 
         if not numeric_unit:
             handles.append(Line2D([], [], color="#bbbbbb", linestyle="--", label="claimed = asserted"))
         fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.745, 0.97), fontsize=7, frameon=False)
-        svg = _svg_text(fig, chart_id, f"timeline of {len(marks)} claimed values")
-    notes = []
-    if undated:
-        notes.append(f"{undated} claim(s) without a known assertion date are not drawn")
-    not_drawn = len(cluster.rows) - undated - drawn_claims
-    if not_drawn > 0:
-        notes.append(f"{not_drawn} claim(s) without a resolved {'figure' if numeric_unit else 'time'} are not drawn")
-    return svg, "; ".join(notes)
+        what = f"{numeric_unit} figures" if numeric_unit else "claimed dates"
+        return _svg_text(fig, chart_id, f"timeline of {len(marks)} {what}")
