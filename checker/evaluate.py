@@ -299,7 +299,8 @@ def pipeline_check(folder: Path) -> dict[str, Any]:
     from .pipeline import run_check
     from .report import findings_json
 
-    result = run_check([folder], load_config(folder), progress=False)
+    # No store: a cache file inside labelled data (or a temp pair corpus) would only be written to.
+    result = run_check([folder], load_config(folder), use_store=False)
     return findings_json(result)
 
 
@@ -752,7 +753,7 @@ def render_tables(scores: dict[str, Any]) -> str:
             rows.append([s["name"], f"{found}/{expected}", len(s["wrong"]), len(s["noise"]), len(s["unexpected"]),
                          f"{s['published']['right']}/{s['published']['total']}", s["findings"]])
         parts.append("Stories: per story\n" + tabulate(
-            rows, ["story", "expected found", "wrong", "noise", "unexpected c/i", "dates", "findings"]))
+            rows, ["story", "found/expected", "wrong", "noise", "unexpected c/i", "dates", "findings"]))
         parts.append(f"Publication dates: {stories['published_right']}/{stories['published_total']} "
                      f"({_fmt(stories['published_accuracy'])})")
     pairs = scores.get("pairs")
