@@ -356,3 +356,12 @@ def test_cluster_with_dates_and_figures_gets_both_charts(fixture_result):
     mission = page.split('id="cluster-k-mission-end"', 1)[1].split("</section>", 1)[0]
     assert 'aria-label="timeline of 4 claimed dates"' in mission  # one window + three deadlines
     assert 'aria-label="timeline of 2 troops figures"' in mission
+
+
+def test_warnings_name_files_from_the_corpus_root(fixture_result):
+    import dataclasses
+
+    root = fixture_result.corpus_root
+    noisy = dataclasses.replace(fixture_result, warnings=(f"{root}/notes.yaml: not an article file — skipped",))
+    assert "- notes.yaml: not an article file — skipped" in markdown_report(noisy, DATA / "out")
+    assert findings_json(noisy)["warnings"] == [f"{root}/notes.yaml: not an article file — skipped"]

@@ -128,6 +128,14 @@ def is_rtl(text: str, language: str | None) -> bool:
     return bool(language) and language.lower().startswith(("ar", "fa", "ur", "he"))
 
 
+def _relative_to_root(message: str, corpus_root: str | None) -> str:
+    """Warnings name files by absolute path; the report shows them from the corpus root, like the links."""
+    if not corpus_root:
+        return message
+    root = str(Path(corpus_root).resolve()).rstrip("/") + "/"
+    return message.replace(root, "").replace(corpus_root.rstrip("/") + "/", "")
+
+
 def _claim_language(rtl: bool, source_language: str | None) -> str:
     language = source_language or "und"
     if rtl and not language.startswith(("ar", "fa", "ur", "he")):
@@ -394,7 +402,7 @@ def build_view(result: CheckResult, out_dir: Path, max_timelines: int = MAX_TIME
         counts_header=header,
         counts_rows=rows,
         sources=sorted(result.sources, key=lambda s: s.id),
-        warnings=list(dict.fromkeys(result.warnings)),
+        warnings=[_relative_to_root(w, result.corpus_root) for w in dict.fromkeys(result.warnings)],
         kinds_present=kinds,
         severities_present=severities,
         out_dir=out_dir,
