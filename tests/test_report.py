@@ -78,7 +78,13 @@ def check_golden(name: str, actual: str) -> None:
         path.write_text(actual, encoding="utf-8")
         return
     expected = path.read_text(encoding="utf-8")
-    assert actual == expected, f"{name} differs from the golden file; if the change is wanted: UPDATE_GOLDEN=1"
+    if actual != expected:
+        import difflib
+
+        diff = "".join(list(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
+                                                 f"golden/{name}", "rendered"))[:80])
+        pytest.fail(f"{name} differs from the golden file (if the change is wanted, rerun with UPDATE_GOLDEN=1 "
+                    f"and read the diff before committing):\n{diff}")
 
 
 @pytest.fixture(scope="module")
