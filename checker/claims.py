@@ -195,6 +195,10 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
             times = [replace(t, anchor_how="partial", notes=t.notes + (f"anchor narrowed from {source.published} "
                                                                          f"to {anchor} by the text",))
                      if t.anchor == anchor else t for t in times]
+        if sentence.start < 60 and source.published:
+            # the dateline ("PARIS, 17 February 2022 —") says when the article was written, not a claim's time
+            times = [t for t in times if not (t.start < 40 and t.value_from == source.published
+                                              and t.value_to == source.published)]
         statement = next((t for t in times if t.role == "statement" and t.value_from), None)
         presence_context = bool(info and info.family == "presence" and _PRESENCE_COUNT.search(normalized))
         quantities = extract_quantities(sentence.text, normalized, lexicons, times, presence_context)

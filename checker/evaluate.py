@@ -652,11 +652,27 @@ def detect_kind(path: Path) -> str:
                           "{text,anchor,value_from,value_to}, or --ans stance.csv")
 
 
-def default_data(repo_root: Path) -> list[Path]:
+def default_data(repo_root: Path, prefix: Path = Path("tests/data")) -> list[Path]:
     """What `checker eval` with no DATA measures: the project's own labelled sets that exist."""
-    candidates = [repo_root / "tests/data/stories", repo_root / "tests/data/pairs/pairs.jsonl",
-                  repo_root / "tests/data/eval/timex.jsonl"]
+    base = repo_root / prefix
+    candidates = [base / "stories", base / "pairs/pairs.jsonl", base / "eval/timex.jsonl"]
     return [p for p in candidates if p.exists()]
+
+
+def expand_data(paths: Sequence[Path]) -> list[Path]:
+    """A folder that is not itself a stories folder but holds the project layout (`tests/data`:
+    stories/, pairs/pairs.jsonl, eval/timex.jsonl) stands for the labelled sets inside it."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir() and not story_folders(path):
+            inside = default_data(path, prefix=Path("."))
+            if not inside:
+                raise UsageError("no labelled data here", path=str(path),
+                                 hint="a stories folder, pairs .jsonl, timex .jsonl, or a folder holding them")
+            out.extend(inside)
+        else:
+            out.append(path)
+    return out
 
 
 def evaluate(paths: Sequence[Path], ans: Path | None = None, limit: int | None = None,
@@ -664,7 +680,7 @@ def evaluate(paths: Sequence[Path], ans: Path | None = None, limit: int | None =
     """Every labelled set in `paths` (plus ANS dev when given), scored; a JSON-ready dict."""
     out: dict[str, Any] = {}
     by_kind: dict[str, list[Path]] = defaultdict(list)
-    for path in paths:
+    for path in expand_data(paths):
         by_kind[detect_kind(path)].append(path)
     if ans is not None:
         by_kind["ans"].append(ans)

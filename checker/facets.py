@@ -120,9 +120,16 @@ def facets_of(claim: Claim, source: Source) -> list[Facet]:
         elif claim.tense == "past" and claim.modality == "fact":  # reported as done, whatever the date
             clock = "event"
         else:
-            start = parse_iso(t.value_from)
-            future = start is not None and a_to is not None and start > a_to and not _PAST_REFERENCE.search(t.text)
-            clock = "plan" if future or (planned and not _PAST_REFERENCE.search(t.text)) else "event"
+            start, end = parse_iso(t.value_from), parse_iso(t.value_to)
+            past_word = bool(_PAST_REFERENCE.search(t.text))
+            if start is not None and a_to is not None and start > a_to and not past_word:
+                clock = "plan"  # scheduled after it was said
+            elif planned and not past_word and partial and end is not None and a_from is not None and end >= a_from:
+                clock = "plan"  # "end of the current year" in an article dated only "2011"
+            elif planned and not past_word and start is not None and a_from is not None and start > a_from:
+                clock = "plan"
+            else:
+                clock = "event"  # the day it was said, or before: not a deadline
         facets.append(Facet(clock=clock, kind="time", time=t, **base))
     for q in claim.quantities:
         clock = "event" if claim.tense == "past" else "plan" if planned else "state"

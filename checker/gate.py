@@ -15,11 +15,13 @@ Order matters for reliability:
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,7 @@ ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 MANIFEST_NAME = "sources.yaml"
 # Files in a corpus folder that are not articles although their suffix says so.
 NOT_ARTICLES = {"reviews.jsonl"}
-_MANIFEST_STAT_KEY = "manifest-stat:"
+_MANIFEST_STATE_KEY = "manifest-sha256:"
 
 
 class GateInputError(CheckerError):
@@ -93,6 +95,7 @@ def _is_article(path: Path) -> bool:
 
 def article_files(paths: Iterable[Path]) -> list[Path]:
     """Article files under the given files or folders (hidden folders such as .checker/ skipped)."""
+    paths = [Path(p) for p in paths]
     files: list[Path] = []
     for given in paths:
         if given.is_dir():
@@ -106,6 +109,8 @@ def article_files(paths: Iterable[Path]) -> list[Path]:
             files.append(given)
         else:
             raise GateInputError("no such file or folder", path=str(given), hint="check the path")
+    if len(paths) <= 1:
+        return files  # one folder walk lists each file once
     unique: dict[str, Path] = {}
     for f in files:
         unique.setdefault(os.path.realpath(f), f)
@@ -187,58 +192,119 @@ def _stat(path: Path) -> tuple[int, int] | None:
     return st.st_mtime_ns, st.st_size
 
 
-def _manifest_stats(corpus: Path, files: Iterable[Path]) -> dict[str, tuple[int, int] | None]:
-    """Stat of each folder's manifest, keyed relative to the corpus (a restored cache may live elsewhere)."""
-    return {_manifest_key(corpus, folder): _stat(folder / MANIFEST_NAME) for folder in {f.parent for f in files}}
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _manifest_states(corpus: Path, files: Iterable[Path]) -> dict[str, str]:
+    """sha256 of each folder's manifest (or 'absent'), keyed relative to the corpus: a manifest is part of
+    its sources' identity, and content (not mtime) survives a fresh checkout."""
+    states = {}
+    for folder in {f.parent for f in files}:
+        key = _MANIFEST_STATE_KEY + Path(os.path.relpath(folder / MANIFEST_NAME, corpus)).as_posix()
+        states[key] = _sha256(folder / MANIFEST_NAME) or "absent"
+    return states
 
 
 def _manifest_key(corpus: Path, folder: Path) -> str:
-    return _MANIFEST_STAT_KEY + Path(os.path.relpath(folder / MANIFEST_NAME, corpus)).as_posix()
+    return _MANIFEST_STATE_KEY + Path(os.path.relpath(folder / MANIFEST_NAME, corpus)).as_posix()
 
 
-def corpus_sources(corpus: Path, corpus_files: Sequence[Path], store: Store) -> tuple[list[Source], list[Path]]:
-    """Stored Source records for unchanged corpus files, and the files the store must (re)read.
+@dataclass
+class CorpusRead:
+    sources: list[Source]  # stored records of unchanged files
+    unread: list[Path]  # files the store does not know (or that changed): ingest them
+    recognised_by_content: int = 0  # unchanged bytes under a new mtime (a fresh checkout)
 
-    A file is unchanged when its size and mtime match what the store recorded and its folder's
-    manifest has not changed since then (the manifest is part of a source's identity).
+
+def corpus_sources(corpus: Path, corpus_files: Sequence[Path], store: Store) -> CorpusRead:
+    """Stored Source records for unchanged corpus files, and the files that must be (re)read.
+
+    Unchanged = same size and mtime as recorded, or else the same bytes (sha256) as recorded, and the
+    folder's manifest unchanged. A `.jsonl` file stands for all the sources of its lines.
     """
-    index = {_norm(path): (mtime, size, source_id) for path, (mtime, size, _, source_id) in store.file_index().items()}
-    manifests_now = _manifest_stats(corpus, corpus_files)
-    changed_manifests = {key for key, stat in manifests_now.items() if store.get_meta(key) != _stat_text(stat)}
-    wanted: dict[str, Path] = {}
-    missing: list[Path] = []
+    index: dict[str, list[tuple[int | None, int | None, str]]] = {}
+    file_of_id: dict[str, str] = {}
+    for path, (mtime, size, _, source_id) in store.file_index().items():
+        index.setdefault(_norm(_file_of(path)), []).append((mtime, size, source_id))
+        file_of_id[source_id] = _norm(_file_of(path))
+    manifests = _manifest_states(corpus, corpus_files)
+    changed_manifests = {key for key, state in manifests.items() if store.get_meta(key) != state}
+    raw_hashes: dict[str, str] | None = None
+    wanted: list[str] = []
+    unread: list[Path] = []
+    refreshed: list[tuple[str, int | None, int | None, str | None]] = []
     for f in corpus_files:
-        known = index.get(_norm(str(f)))
+        entries = index.get(_norm(str(f)))
+        if not entries or _manifest_key(corpus, f.parent) in changed_manifests:
+            unread.append(f)
+            continue
         stat = _stat(f)
-        manifest_changed = _manifest_key(corpus, f.parent) in changed_manifests
-        if known and stat and (known[0], known[1]) == stat and not manifest_changed:
-            wanted[known[2]] = f
+        if stat and all((mtime, size) == stat for mtime, size, _ in entries):
+            wanted += [sid for _, _, sid in entries]
+            continue
+        if raw_hashes is None:
+            raw_hashes = store.file_hashes()
+        recorded = {raw_hashes.get(sid) for _, _, sid in entries}
+        digest = _sha256(f) if len(recorded) == 1 and None not in recorded else None
+        if digest is not None and recorded == {digest} and stat:
+            wanted += [sid for _, _, sid in entries]
+            refreshed += [(sid, stat[0], stat[1], digest) for _, _, sid in entries]
         else:
-            missing.append(f)
+            unread.append(f)
+    if refreshed:
+        store.set_file_state(refreshed)
     stored = {s.id: s for s in store.stored_sources()} if wanted else {}
-    found = [stored[sid] for sid in wanted if sid in stored]
-    missing += [f for sid, f in wanted.items() if sid not in stored]
-    return found, missing
+    missing_ids = [sid for sid in wanted if sid not in stored]
+    if missing_ids:  # a row vanished between the two reads (another process): read those files again
+        gone = {file_of_id[m] for m in missing_ids if m in file_of_id}
+        unread += [f for f in corpus_files if _norm(str(f)) in gone and f not in unread]
+    return CorpusRead([stored[sid] for sid in dict.fromkeys(wanted) if sid in stored], unread,
+                      len({sid for sid, *_ in refreshed}))
 
 
-def _stat_text(stat: tuple[int, int] | None) -> str:
-    return "absent" if stat is None else f"{stat[0]}:{stat[1]}"
+def remember_files(store: Store, sources: Iterable[Source]) -> None:
+    """Record stat and sha256 of the files these sources were read from (for the next gate)."""
+    states = []
+    hashes: dict[str, str | None] = {}
+    for source in sources:
+        file = _file_of(source.path)
+        if file not in hashes:
+            hashes[file] = _sha256(Path(file))
+        stat = _stat(Path(file))
+        if stat and hashes[file]:
+            states.append((source.id, stat[0], stat[1], hashes[file]))
+    store.set_file_state(states)
 
 
 def remember_manifests(store: Store, corpus: Path, files: Iterable[Path]) -> None:
-    for key, stat in _manifest_stats(corpus, files).items():
-        if store.get_meta(key) != _stat_text(stat):
-            store.set_meta(key, _stat_text(stat))
+    for key, state in _manifest_states(corpus, files).items():
+        if store.get_meta(key) != state:
+            store.set_meta(key, state)
 
 
 # -- the gate --------------------------------------------------------------------------------------
 
 def load_rule_infos(config: Config) -> dict[str, RuleInfo]:
+    """Rule descriptions for SARIF, loaded once per state of the rules folder."""
+    folder = Path(config.rules_dir)
+    try:
+        state = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.y*ml")))
+    except OSError:
+        state = ()
+    return dict(_rule_infos(str(folder), state))
+
+
+@lru_cache(maxsize=4)
+def _rule_infos(folder: str, state: tuple) -> tuple[tuple[str, RuleInfo], ...]:
     try:
         from .rules import load_rules
     except ImportError:
-        return {}
-    return rules_from_loaded(load_rules(config.rules_dir))
+        return ()
+    return tuple(rules_from_loaded(load_rules(folder)).items())
 
 
 def run_gate(new_paths: Sequence[str | Path], corpus: str | Path, baseline: str | Path | Baseline, *,
@@ -265,30 +331,44 @@ def run_gate(new_paths: Sequence[str | Path], corpus: str | Path, baseline: str 
 
     with Store(store_file) as store:
         # 2. the corpus, from the store where possible
-        corpus_files = [f for f in article_files([corpus]) if os.path.realpath(f) not in new_real]
-        old_sources, unread = corpus_sources(corpus, corpus_files, store)
-        if unread:
-            log.info("%d corpus file(s) not in the store yet: reading them once", len(unread))
-            old_sources += _ingest_lenient(unread)
-        new_ids = {s.id for s in new_sources}
-        clash = sorted(new_ids & {s.id for s in old_sources})
-        if clash:
-            # the same article named twice (a new file and a corpus file with the same stem): the new wins
-            old_sources = [s for s in old_sources if s.id not in new_ids]
-            log.warning("source id %s is both new and in the corpus; treating it as new", clash[0])
+        new_names = {Path(p).name for p in new_real}
+        corpus_files = [f for f in article_files([corpus])
+                        if f.name not in new_names or os.path.realpath(f) not in new_real]
+        read = corpus_sources(corpus, corpus_files, store)
+        old_sources, unread = read.sources, list(read.unread)
         version = pipeline.pipeline_version(config)
         stored_claims = store.stored_claims(version, [s.id for s in old_sources])
-        to_process = [s for s in old_sources if s.id not in stored_claims]
-        old_claims: list[Claim] = [c for s in old_sources if s.id in stored_claims for c in stored_claims[s.id]]
-        if to_process:
+        outdated = [s for s in old_sources if s.id not in stored_claims]
+        if outdated:  # stored under another pipeline version: read the file afresh, the Source may differ too
+            outdated_files = {_norm(_file_of(s.path)) for s in outdated}
+            unread += [f for f in corpus_files if _norm(str(f)) in outdated_files]
+            old_sources = [s for s in old_sources if s.id in stored_claims]
+        fresh: list[Source] = []
+        if unread:
+            log.info("%d corpus file(s) new to the store or changed: reading them once", len(unread))
+            fresh = _ingest_lenient(unread)
+        new_ids = {s.id for s in new_sources}
+        taken = {s.id for s in old_sources}
+        fresh = [s for s in fresh if s.id not in taken]
+        clash = sorted(new_ids & (taken | {s.id for s in fresh}))
+        if clash:
+            # the same article named twice (a new file and a corpus file with the same stem): the new wins
+            log.warning("source id %s is both new and in the corpus; treating it as new", clash[0])
+        old_sources = [s for s in old_sources if s.id not in new_ids]
+        fresh = [s for s in fresh if s.id not in new_ids]
+        old_claims: list[Claim] = [c for s in old_sources for c in stored_claims[s.id]]
+        if fresh:
             # committed source by source, like `checker check`: this is cache warming, not the gate
-            _, extra = pipeline.process_sources(to_process, config, store)
+            _, extra = pipeline.process_sources(fresh, config, store)
             old_claims += list(extra)
+            remember_files(store, fresh)
+            old_sources += fresh
         remember_manifests(store, corpus, corpus_files)
 
         # 3. + 4. new sources in one transaction: stored and analysed, or nothing at all
         with store.transaction():
             _, new_claims = pipeline.process_sources(new_sources, config, store)
+            remember_files(store, new_sources)
             all_sources = list(old_sources) + list(new_sources)
             all_claims = list(old_claims) + list(new_claims)
             new_claim_ids = {c.id for c in new_claims}
@@ -305,7 +385,8 @@ def run_gate(new_paths: Sequence[str | Path], corpus: str | Path, baseline: str 
         claims={c.id: c for c in all_claims}, findings=relevant, comparison=comparison, fail_on=fail_on,
         corpus=corpus, rules=load_rule_infos(config) if comparison.new else {},
         stats={"corpus_files": len(corpus_files), "read_from_store": len(corpus_files) - len(unread),
-               "ingested_corpus_files": len(unread), "processed_corpus_sources": len(to_process)})
+               "recognised_by_content": read.recognised_by_content, "ingested_corpus_files": len(unread),
+               "processed_corpus_sources": len(fresh)})
     log.info("gate: %d new source(s), %d finding(s) involve them: %d new, %d baselined, %d suppressed; "
              "%d at or above %s", len(new_sources), len(relevant), len(comparison.new), len(comparison.accepted),
              len(comparison.suppressed), len(outcome.failing), fail_on)

@@ -925,7 +925,7 @@ def ingest(paths: Sequence[str | Path], *, use_manifest: bool = True) -> IngestR
     manifests: dict[Path, dict[str, ManifestEntry]] = {}
     article_files: list[Path] = []
     for f in files:
-        if f.name == MANIFEST_NAME:
+        if f.name in (MANIFEST_NAME, "reviews.jsonl"):
             continue
         suffix = f.suffix.lower()
         if suffix in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES:

@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 
 # Up to this many claims, exact neighbours by blocked matrix products beat building an ANN index.
 EXACT_SEARCH_MAX = 20000
-EXACT_BLOCK = 2048
+# Rows of the similarity matrix held at once: bounds exact search to ~256 MiB whatever the corpus size.
+EXACT_BLOCK_CELLS = 1 << 26
 # Components larger than this are clustered over their sparse pair graph instead of a dense matrix.
 DENSE_COMPONENT_MAX = 2500
 LABEL_MAX_CHARS = 80
@@ -102,7 +103,9 @@ def nearest_neighbours(vectors: np.ndarray, queries: np.ndarray, k: int, method:
     if k == 0 or len(queries) == 0:
         return np.zeros((len(queries), 0), dtype=np.int64), np.zeros((len(queries), 0), dtype=np.float32)
     if method == "auto":
-        method = "exact" if n <= EXACT_SEARCH_MAX else "usearch"
+        # exact costs len(queries) * n dot products: cheap for small corpora and for the gate's few
+        # new claims against a large store; an index pays off only for all-against-all at scale
+        method = "exact" if len(queries) * n <= EXACT_SEARCH_MAX ** 2 else "usearch"
     if method == "exact":
         return _exact_neighbours(vectors, queries, k)
     if method == "usearch":
@@ -113,8 +116,9 @@ def nearest_neighbours(vectors: np.ndarray, queries: np.ndarray, k: int, method:
 def _exact_neighbours(vectors: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     indexes = np.empty((len(queries), k), dtype=np.int64)
     cosines = np.empty((len(queries), k), dtype=np.float32)
-    for start in range(0, len(queries), EXACT_BLOCK):
-        block = queries[start:start + EXACT_BLOCK]
+    block_rows = max(16, EXACT_BLOCK_CELLS // max(1, len(vectors)))
+    for start in range(0, len(queries), block_rows):
+        block = queries[start:start + block_rows]
         sims = vectors[block] @ vectors.T
         sims[np.arange(len(block)), block] = -np.inf
         top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
@@ -200,8 +204,10 @@ def candidate_pairs(claims: Sequence[Claim], vectors: np.ndarray, config: "Confi
     low, high, sims = low[first], high[first], sims[first]
 
     if weight > 0:
-        lexical_rows = lexical_matrix([c.normalized or c.text for c in claims])
-        lexical = _row_cosines(lexical_rows, low, high)
+        # only the claims that occur in some pair are vectorised (the gate touches a few dozen)
+        involved, local = np.unique(np.concatenate([low, high]), return_inverse=True)
+        lexical_rows = lexical_matrix([claims[int(k)].normalized or claims[int(k)].text for k in involved])
+        lexical = _row_cosines(lexical_rows, local[:len(low)], local[len(low):])
     else:
         lexical = np.zeros(len(low), dtype=np.float32)
     scores = (1.0 - weight) * sims + weight * lexical
@@ -243,6 +249,8 @@ def _split_component(members: np.ndarray, vectors: np.ndarray, pairs_in: list[Ca
     local = {int(g): k for k, g in enumerate(members)}
     if len(members) <= DENSE_COMPONENT_MAX:
         sims = vectors[members] @ vectors[members].T
+        if sims.min() >= 1.0 - distance:
+            return [members]  # every pair is already within the cut: average linkage would merge all
         # a pair's own combined score (dense + lexical) is better evidence than the bare cosine
         for p in pairs_in:
             a, b = local[p.i], local[p.j]

@@ -91,9 +91,7 @@ def _stays_until(ctx: PairContext, f: Facet) -> date | None:
         direction == "leave" and f.claim.polarity == "negative")
     if not staying or f.kind != "time" or f.time is None:
         return None
-    if direction == "leave":  # "won't leave soon": present at least through the window it denies
-        return f.value_to
-    return f.value_from if f.time.role == "until" and f.value_from and "least" in f.time.text.lower() else f.value_to
+    return f.value_to  # "until (at least) mid-2024", or "won't leave soon": present through that window
 
 
 def _leaves_by(ctx: PairContext, f: Facet) -> date | None:
@@ -125,9 +123,15 @@ def c_different_claims(ctx: PairContext) -> bool:
     return ctx.a.claim.id != ctx.b.claim.id
 
 
-def c_same_family(ctx: PairContext, family: str | None = None) -> bool:
-    """Both claims are about the same event family (presence, election, rate, …), optionally a given one."""
+_WEAK_FAMILIES = (None, "announcement", "agreement")
+
+
+def c_same_family(ctx: PairContext, family: str | None = None, loose: bool = False) -> bool:
+    """Both claims are about the same event family (presence, election, rate, …), optionally a given one;
+    `loose`: a claim whose only event is an announcement or agreement matches any family."""
     fa, fb = ctx.a.claim.event_family, ctx.b.claim.event_family
+    if loose and (fa in _WEAK_FAMILIES or fb in _WEAK_FAMILIES):
+        return family is None or family in (fa, fb)
     return fa is not None and fa == fb and (family is None or fa == family)
 
 
@@ -702,6 +706,8 @@ def _chains(chain_rules: Sequence[Rule], claims: Sequence[Claim], facets: dict[s
     groups: dict[tuple, dict[str, list[Facet]]] = defaultdict(lambda: defaultdict(list))
     for claim in claims:
         group = _group(lexicons, claim.subject)
+        if group is None and claim.event_family not in (None, "presence", *_WEAK_FAMILIES):
+            group = claim.event_family  # an election or a rate is identified by its place
         if claim.event_family is None or group is None:
             continue
         for f in facets[claim.id]:
@@ -755,11 +761,27 @@ def _chains(chain_rules: Sequence[Rule], claims: Sequence[Claim], facets: dict[s
     return hits
 
 
-def _side_value(f: Facet) -> tuple:
+def _snap_dates(hits: list[_Hit], tolerance: int) -> dict[str, str]:
+    """Dates within `tolerance` days of each other are one value ("four to six months" counted from
+    17 or from 18 February is the same deadline), so restatements land on the same side."""
+    days = sorted({d for h in hits for f in (h.a, h.b) if f.time is not None
+                   for d in [f.time.value_to or f.time.value_from] if d})
+    snap: dict[str, str] = {}
+    head = None
+    for value in days:
+        day = parse_iso(value)
+        if head is None or day is None or (day - parse_iso(head)).days > tolerance:
+            head = value
+        snap[value] = head
+    return snap
+
+
+def _side_value(f: Facet, snap: dict[str, str] | None = None) -> tuple:
     if f.kind == "figure":
         return ("figure", f.quantity.unit, round(f.quantity.value, 3))
     if f.time is not None:
-        return (f.kind, f.claim.polarity, f.time.value_to or f.time.value_from)
+        value = f.time.value_to or f.time.value_from
+        return (f.kind, f.claim.polarity, (snap or {}).get(value, value))
     return ("bare", f.claim.polarity, f.claim.scope)
 
 
@@ -770,12 +792,13 @@ def _origin(source: Source) -> str:
 def _merge(hits: list[_Hit], config: Config, lexicons: Lexicons, cluster_of: dict[str, str]) -> list[Finding]:
     """One finding per (rule, the two values compared, subject group, place): each side keeps all the
     claims that state its value; the earliest source represents the side, the rest are restatements."""
+    snap = _snap_dates(hits, config.date_tolerance_days)
     groups: dict[tuple, list[_Hit]] = defaultdict(list)
     for h in hits:
         if h.rule.scope in ("source", "facet"):
-            key = (h.rule.id, h.a.source.id, _side_value(h.a), _side_value(h.b))
+            key = (h.rule.id, h.a.source.id, _side_value(h.a, snap), _side_value(h.b, snap))
         else:
-            values = frozenset((_side_value(h.a), _side_value(h.b)))
+            values = frozenset((_side_value(h.a, snap), _side_value(h.b, snap)))
             key = (h.rule.id, h.a.claim.event_family, _group(lexicons, h.a.claim.subject), h.a.claim.location,
                    values)
             if h.rule.scope == "signal":
@@ -785,11 +808,11 @@ def _merge(hits: list[_Hit], config: Config, lexicons: Lexicons, cluster_of: dic
     findings = []
     for key, members in groups.items():
         first = members[0]
-        a_value = _side_value(first.a)
+        a_value = _side_value(first.a, snap)
         side_a: dict[str, Facet] = {}
         side_b: dict[str, Facet] = {}
         for h in members:
-            x, y = (h.a, h.b) if _side_value(h.a) == a_value else (h.b, h.a)
+            x, y = (h.a, h.b) if _side_value(h.a, snap) == a_value else (h.b, h.a)
             side_a.setdefault(x.claim.id, x)
             side_b.setdefault(y.claim.id, y)
         findings.append(_finding(first, list(side_a.values()), list(side_b.values()), cluster_of))

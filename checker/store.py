@@ -39,7 +39,7 @@ from .model import Claim, Sentence, Source
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_STORE_NAME = Path(".checker") / "store.sqlite"
 # sqlite's bound-parameter limit is 32766 since 3.32; stay far below it
 _IN_CHUNK = 500
@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS sources (
     content_hash TEXT NOT NULL,
     mtime_ns     INTEGER,
     size         INTEGER,
+    raw_sha256   TEXT,
     record       TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sources_path ON sources(path);
@@ -383,7 +384,8 @@ class Store:
         with self.transaction():
             self.conn.execute(
                 "INSERT INTO sources(id, path, content_hash, mtime_ns, size, record) VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT(id) DO UPDATE SET path = excluded.path, content_hash = excluded.content_hash, "
+                "ON CONFLICT(id) DO UPDATE SET raw_sha256 = CASE WHEN sources.content_hash = excluded.content_hash "
+                "THEN sources.raw_sha256 END, path = excluded.path, content_hash = excluded.content_hash, "
                 "mtime_ns = excluded.mtime_ns, size = excluded.size, record = excluded.record",
                 (source.id, source.path, source.content_hash, mtime_ns, size, _dumps(dataclasses.asdict(source))))
             self.conn.execute("DELETE FROM processed WHERE source_id = ?", (source.id,))
@@ -421,6 +423,22 @@ class Store:
             rows = self.conn.execute("SELECT path, mtime_ns, size, content_hash, id FROM sources").fetchall()
         return {path: (mtime_ns, size, content_hash, source_id) for path, mtime_ns, size, content_hash, source_id in rows}
 
+    def file_hashes(self) -> dict[str, str]:
+        """source id -> sha256 of the file bytes it was read from, where the gate recorded one."""
+        with self._guard():
+            rows = self.conn.execute("SELECT id, raw_sha256 FROM sources WHERE raw_sha256 IS NOT NULL").fetchall()
+        return dict(rows)
+
+    def set_file_state(self, states: Iterable[tuple[str, int | None, int | None, str | None]]) -> None:
+        """Record (source_id, mtime_ns, size, raw_sha256) of the files sources were read from, so a
+        fresh checkout (new mtimes, same bytes) is recognised by content without re-reading articles."""
+        rows = [(mtime, size, raw, source_id) for source_id, mtime, size, raw in states]
+        if not rows:
+            return
+        with self.transaction():
+            self.conn.executemany("UPDATE sources SET mtime_ns = ?, size = ?, raw_sha256 = coalesce(?, raw_sha256) "
+                                  "WHERE id = ?", rows)
+
     def remove_source(self, source_id: str) -> None:
         with self.transaction():
             self.conn.execute("DELETE FROM processed WHERE source_id = ?", (source_id,))
@@ -455,5 +473,11 @@ def _stat(path: str) -> tuple[int, int] | None:
     try:
         st = os.stat(path)
     except OSError:
-        return None
+        head, sep, tail = path.rpartition(":")  # `feed.jsonl:17`: one line of a file
+        if not (sep and tail.isdigit()):
+            return None
+        try:
+            st = os.stat(head)
+        except OSError:
+            return None
     return st.st_mtime_ns, st.st_size

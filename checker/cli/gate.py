@@ -158,17 +158,18 @@ def _corpus_findings(corpus: Path, store: Optional[Path], config_file: Optional[
         raise UsageError("--corpus must be a folder", path=str(corpus))
     config = _config(corpus, config_file)
     result = run_check([corpus], config, store_path=store)
-    _remember_manifests(corpus, store)
+    _remember_corpus(corpus, store, result.sources)
     rule_ids = set(load_rule_infos(config)) or None
     return list(result.findings), {s.id for s in result.sources}, rule_ids
 
 
-def _remember_manifests(corpus: Path, store: Optional[Path]) -> None:
-    """Note the manifests the store's sources were read with, so the next gate trusts unchanged files."""
-    from ..gate import article_files, remember_manifests
+def _remember_corpus(corpus: Path, store: Optional[Path], sources) -> None:
+    """Note the files and manifests the store's sources were read from, so the next gate trusts them."""
+    from ..gate import article_files, remember_files, remember_manifests
     from ..store import Store, default_store_path
 
     with Store(store or default_store_path(corpus)) as opened:
+        remember_files(opened, sources)
         remember_manifests(opened, corpus, article_files([corpus]))
 
 
