@@ -259,6 +259,13 @@ def test_detect_kind(tmp_path):
         ev.detect_kind(tmp_path / "missing")
 
 
+def test_a_data_folder_stands_for_the_sets_inside_it(tmp_path):
+    assert ev.expand_data([ROOT / "tests/data"]) == ev.default_data(ROOT)
+    assert ev.expand_data([STORIES]) == [STORIES]
+    with pytest.raises(UsageError, match="no labelled data"):
+        ev.expand_data([tmp_path])
+
+
 def test_baseline_comparison_only_on_measured_sets():
     scores = {"stories": ev.StoriesReport([ev.score_story(EXPECT, doc(finding("m", "drift", "a", "c")))]).to_json()}
     base = ev.baseline_metrics(scores)
