@@ -152,7 +152,26 @@ def test_a_benign_new_article_passes_and_is_stored_without_re_embedding_the_corp
     assert after["embeddings"] - before["embeddings"] <= len(new_claims)  # only new texts were embedded
 
 
-@pytest.mark.xfail(strict=False, reason="needs the lead's event-date contradiction rule to fire on seed 004")
+def test_a_fresh_checkout_is_recognised_by_content_and_a_changed_file_is_read_again(site, monkeypatch):
+    from checker.config import load_config
+    from checker.gate import run_gate
+
+    monkeypatch.chdir(site)
+    for path in (site / "corpus").iterdir():
+        if path.is_file():  # what a fresh clone does: same bytes, new mtimes (manifest included)
+            stat = path.stat()
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    changed = site / "corpus" / "000_09922462f1c2237b.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nسطر أضيف للاختبار.\n", encoding="utf-8")
+    add_article(site, "benign_football.txt")
+    config = load_config("corpus")
+    outcome = run_gate(["corpus/benign_football.txt"], "corpus", BASELINE, config=config)
+    assert outcome.stats["recognised_by_content"] == 4
+    assert outcome.stats["ingested_corpus_files"] == 1  # only the edited article is read again
+    again = run_gate(["corpus/benign_football.txt"], "corpus", BASELINE, config=config)
+    assert again.stats["read_from_store"] == 5 and again.stats["recognised_by_content"] == 0
+
+
 def test_an_article_re_dating_seed_004s_announcement_fails_the_gate(site, cli):
     add_article(site, "redated_004.txt")
     text = cli(["gate", "corpus/redated_004.txt", "--corpus", "corpus", "--baseline", BASELINE], site)

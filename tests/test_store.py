@@ -242,3 +242,29 @@ def test_meta_values_persist_and_the_schema_key_is_protected(tmp_path):
             store.set_meta("schema_version", "9")
     with Store(path) as store:
         assert store.get_meta("manifest-stat:x") == "12:34"
+
+
+def test_file_state_is_recorded_and_forgotten_when_the_text_changes(tmp_path):
+    source = make_source()
+    with Store(tmp_path / "s.sqlite") as store:
+        store.put_processed(source, *make_records(source), "v1", file_stat=(1, 2))
+        assert store.file_hashes() == {}
+        store.set_file_state([(source.id, 10, 20, "abc")])
+        assert store.file_hashes() == {source.id: "abc"}
+        assert store.file_index()[source.path][:2] == (10, 20)
+        store.put_processed(source, *make_records(source), "v2", file_stat=(10, 20))  # same text
+        assert store.file_hashes() == {source.id: "abc"}
+        changed = make_source(text=source.text + " تغيير")
+        store.put_processed(changed, *make_records(changed), "v2", file_stat=(11, 21))
+        assert store.file_hashes() == {}  # a recorded hash never outlives the text it was made from
+
+
+def test_a_jsonl_line_source_is_stamped_with_its_files_stat(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "feed.jsonl").write_text('{"text": "x"}\n')
+    source = make_source("feed-1", path="feed.jsonl:1")
+    with Store(tmp_path / "s.sqlite") as store:
+        store.put_processed(source, *make_records(source), "v1")
+        mtime, size, _, _ = store.file_index()["feed.jsonl:1"]
+    stat = (tmp_path / "feed.jsonl").stat()
+    assert (mtime, size) == (stat.st_mtime_ns, stat.st_size)
