@@ -289,6 +289,10 @@ class Store:
             version = self._schema_version()  # another process may have created it while we waited
             if version == SCHEMA_VERSION:
                 return
+            if version == 1:  # 1 -> 2 only added a column: keep the cache
+                conn.execute("ALTER TABLE sources ADD COLUMN raw_sha256 TEXT")
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+                return
             if version is not None:
                 log.info("store %s has schema %s, this checker uses %s: rebuilding the cache",
                          self.path, version, SCHEMA_VERSION)

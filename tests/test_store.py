@@ -268,3 +268,16 @@ def test_a_jsonl_line_source_is_stamped_with_its_files_stat(tmp_path, monkeypatc
         mtime, size, _, _ = store.file_index()["feed.jsonl:1"]
     stat = (tmp_path / "feed.jsonl").stat()
     assert (mtime, size) == (stat.st_mtime_ns, stat.st_size)
+
+
+def test_a_version_1_store_is_migrated_in_place(tmp_path):
+    path = tmp_path / "s.sqlite"
+    source = make_source()
+    with Store(path) as store:
+        store.put_processed(source, *make_records(source), "v1")
+        store.conn.execute("ALTER TABLE sources DROP COLUMN raw_sha256")
+        store.conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with Store(path) as store:
+        assert store.get_processed(source, "v1") is not None  # nothing was thrown away
+        store.set_file_state([(source.id, 1, 2, "abc")])
+        assert store.file_hashes() == {source.id: "abc"}
