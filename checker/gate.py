@@ -8,8 +8,8 @@ Order matters for reliability:
    input exits 2 with the store untouched;
 2. the rest of the corpus comes from the store (unchanged files by size and mtime; files the store has
    not seen are ingested and stored once, committed source by source like `checker check` does);
-3. the new sources are processed, stored and analysed inside one transaction: if anything fails the
-   store rolls back to what it was;
+3. the new sources are processed and stored inside one transaction: if anything fails the store
+   rolls back to what it was (the analysis that follows only adds embeddings, a cache);
 4. only pairs that involve a new claim are matched and judged (plus single-source rules on the new
    sources), so the cost grows with the new article, not with the corpus.
 """
@@ -365,15 +365,16 @@ def run_gate(new_paths: Sequence[str | Path], corpus: str | Path, baseline: str 
             old_sources += fresh
         remember_manifests(store, corpus, corpus_files)
 
-        # 3. + 4. new sources in one transaction: stored and analysed, or nothing at all
+        # 3. the new sources are stored in one transaction: all of them with their claims, or nothing
         with store.transaction():
             _, new_claims = pipeline.process_sources(new_sources, config, store)
             remember_files(store, new_sources)
-            all_sources = list(old_sources) + list(new_sources)
-            all_claims = list(old_claims) + list(new_claims)
-            new_claim_ids = {c.id for c in new_claims}
-            _, findings, _ = pipeline.analyse(all_sources, all_claims, config, None, store,
-                                              new_claim_ids=new_claim_ids)
+        # 4. matching and rules for pairs with a new claim; the write lock is not held meanwhile (only
+        # new embeddings are written, each batch committed), so concurrent gates do not queue behind it
+        all_sources = list(old_sources) + list(new_sources)
+        all_claims = list(old_claims) + list(new_claims)
+        new_claim_ids = {c.id for c in new_claims}
+        _, findings, _ = pipeline.analyse(all_sources, all_claims, config, None, store, new_claim_ids=new_claim_ids)
 
     relevant = tuple(f for f in findings if new_claim_ids.intersection(f.claims) or new_ids.intersection(f.sources))
     comparison = compare(relevant, base_line, known_sources={s.id for s in all_sources})

@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,6 +190,18 @@ def test_an_article_re_dating_seed_004s_announcement_fails_the_gate(site, cli):
                     for rel in r.get("relatedLocations", []))
             and r["properties"]["kind"] == "contradiction"]
     assert hits, json.dumps(document["runs"][0]["results"], ensure_ascii=False)[:2000]
+    rdjson = cli(["gate", "corpus/redated_004.txt", "--corpus", "corpus", "--baseline", BASELINE,
+                  "--format", "rdjson"], site)
+    assert rdjson.returncode == 1
+    diagnostics = json.loads(rdjson.stdout)["diagnostics"]
+    assert any(d["location"]["path"] == "corpus/redated_004.txt" and d["severity"] == "ERROR" for d in diagnostics)
+    junit = cli(["gate", "corpus/redated_004.txt", "--corpus", "corpus", "--baseline", BASELINE,
+                 "--format", "junit"], site)
+    assert junit.returncode == 1
+    suite = ET.fromstring(junit.stdout)
+    assert int(suite.get("failures")) >= 1
+    assert any(case.get("file") == "corpus/redated_004.txt" and case.find("failure") is not None
+               for case in suite.iter("testcase"))
 
 
 def test_a_new_file_that_cannot_be_parsed_exits_2_and_leaves_the_store_untouched(site, cli):
@@ -222,6 +235,30 @@ def test_usage_errors_exit_2(site, cli):
     not_article = cli(["gate", str(GATE_DATA.parent / "sarif-schema-2.1.0.json"), "--corpus", "corpus",
                                "--baseline", BASELINE], site)
     assert not_article.returncode == 2 and "not an article file" in not_article.stderr
+
+
+def test_a_store_that_is_not_a_store_is_one_line_and_exit_2(site, cli):
+    other = site / "elsewhere.sqlite"
+    other.write_text("not a database\n" * 100)
+    add_article(site, "benign_football.txt")
+    done = cli(["gate", "corpus/benign_football.txt", "--corpus", "corpus", "--baseline", BASELINE,
+                "--store", str(other)], site)
+    assert done.returncode == 2
+    assert "delete it, it is only a cache" in done.stderr and str(other) in done.stderr
+
+
+def test_store_option_builds_a_store_elsewhere_and_leaves_the_default_alone(site, cli):
+    default = site / "corpus" / ".checker" / "store.sqlite"
+    before = store_digest(default)
+    add_article(site, "benign_football.txt")
+    done = cli(["gate", "corpus/benign_football.txt", "--corpus", "corpus", "--baseline", BASELINE,
+                "--store", "ci-cache/store.sqlite"], site)
+    assert done.returncode == 0, done.stderr
+    assert (site / "ci-cache" / "store.sqlite").is_file()
+    assert store_digest(default) == before
+    conn = sqlite3.connect(site / "ci-cache" / "store.sqlite")
+    assert conn.execute("SELECT count(*) FROM sources").fetchone() == (6,)  # the corpus read once + the new one
+    conn.close()
 
 
 def test_two_gates_on_one_store_at_once_do_not_corrupt_it(site):
