@@ -32,46 +32,54 @@ class Hit:
     end: int
 
 
-def _term_pattern(term: str) -> str:
+def _term_body(term: str) -> tuple[str, str]:
+    """(bucket, pattern) for one term: bucket "ar" and "en" terms share a word-start prefix that is
+    factored out of the alternation (one prefix test per position instead of one per term)."""
     norm = normalize_for_matching(term)
     body = r"\s+".join(re.escape(part) for part in norm.split(" "))
+    if not norm[0].isalnum():
+        return "free", body
     if _ARABIC.search(norm):
         tail = "" if len(norm.replace(" ", "")) >= 4 else r"(?!\w)"
-        lead = r"(?<!\w)" if norm[0].isalnum() else ""
-        return f"{lead}{_AR_PREFIX}{body}{tail}" if lead else f"{body}{tail}"
-    lead = r"(?<!\w)" if norm[0].isalnum() else ""
+        return "ar", f"{body}{tail}"
     tail = rf"{_EN_SUFFIX}(?!\w)" if norm[-1].isalnum() else ""
-    return f"{lead}{body}{tail}"
+    return "en", f"{body}{tail}"
+
+
+_BUCKET_PREFIX = {"ar": rf"(?<!\w){_AR_PREFIX}", "en": r"(?<!\w)", "free": ""}
 
 
 class Matcher:
-    """All entries of one category in one regex; `find` returns every hit, leftmost-longest per position."""
+    """All entries of one category in (at most) three regexes; `find` returns every hit in text order."""
 
     def __init__(self, entries: dict[str, list[str]], origin: str):
         self.entries = entries
-        groups: list[str] = []
         self._names: list[str] = []
+        self._terms: list[str] = []
+        buckets: dict[str, list[str]] = {"ar": [], "en": [], "free": []}
         # longer terms first so "القوات القتالية" wins over "القوات"
-        pairs = sorted(((name, t) for name, terms in entries.items() for t in terms if str(t).strip()),
-                       key=lambda p: -len(str(p[1])))
+        pairs = sorted(((name, str(t)) for name, terms in entries.items() for t in terms if str(t).strip()),
+                       key=lambda p: -len(p[1]))
         for index, (name, term) in enumerate(pairs):
             try:
-                pattern = _term_pattern(str(term))
+                bucket, pattern = _term_body(term)
                 re.compile(pattern)
             except re.error as exc:
                 raise LexiconError(f"term {term!r} of '{name}' is not usable ({exc})", path=origin) from None
-            groups.append(f"(?P<g{index}>{pattern})")
+            buckets[bucket].append(f"(?P<g{index}>{pattern})")
             self._names.append(name)
-        self._terms = [str(t) for _, t in pairs]
-        self._regex = re.compile("|".join(groups)) if groups else None
+            self._terms.append(term)
+        self._regexes = [re.compile(_BUCKET_PREFIX[b] + "(?:" + "|".join(groups) + ")")
+                         for b, groups in buckets.items() if groups]
 
     def find(self, normalized: str) -> list[Hit]:
-        if self._regex is None:
-            return []
         hits = []
-        for m in self._regex.finditer(normalized):
-            index = int(m.lastgroup[1:])
-            hits.append(Hit(self._names[index], self._terms[index], m.start(), m.end()))
+        for regex in self._regexes:
+            for m in regex.finditer(normalized):
+                index = int(m.lastgroup[1:])
+                hits.append(Hit(self._names[index], self._terms[index], m.start(), m.end()))
+        if len(self._regexes) > 1:
+            hits.sort(key=lambda h: (h.start, -h.end))
         return hits
 
     def first(self, normalized: str) -> Hit | None:
@@ -79,7 +87,7 @@ class Matcher:
         return hits[0] if hits else None
 
     def any(self, normalized: str) -> bool:
-        return self._regex is not None and self._regex.search(normalized) is not None
+        return any(regex.search(normalized) for regex in self._regexes)
 
 
 @dataclass(frozen=True)
