@@ -415,7 +415,7 @@ def _typo_suggestion(window: Facet, deadline: Facet, tolerance: int) -> str:
         except ValueError:
             moved_end = window.value_to + timedelta(days=365 * shift)
         if abs((moved_end - deadline.value_to).days) <= tolerance:
-            return (f"if the announcement was in {anchor.year + shift} rather than {anchor.year}, the window "
+            return (f"If the announcement was in {anchor.year + shift} rather than {anchor.year}, the window "
                     f"and the deadline agree: the announcement year is probably wrong")
     return ""
 
