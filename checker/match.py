@@ -96,7 +96,7 @@ def nearest_neighbours(vectors: np.ndarray, queries: np.ndarray, k: int, method:
                        ) -> tuple[np.ndarray, np.ndarray]:
     """(indexes, cosines), each (len(queries), k), of the k nearest rows of `vectors` per query index.
 
-    The query row itself is excluded. method: "auto", "exact" (numpy), "usearch".
+    The query row itself is excluded. method: "auto", "exact" (numpy), "usearch", "hnswlib" (optional).
     """
     n = len(vectors)
     k = max(0, min(k, n - 1))
@@ -110,6 +110,8 @@ def nearest_neighbours(vectors: np.ndarray, queries: np.ndarray, k: int, method:
         return _exact_neighbours(vectors, queries, k)
     if method == "usearch":
         return _usearch_neighbours(vectors, queries, k)
+    if method == "hnswlib":
+        return _hnswlib_neighbours(vectors, queries, k)
     raise ValueError(f"unknown neighbour method {method!r}")
 
 
@@ -135,7 +137,9 @@ def _usearch_neighbours(vectors: np.ndarray, queries: np.ndarray, k: int) -> tup
     from usearch.index import Index
 
     threads = os.cpu_count() or 1
-    index = Index(ndim=vectors.shape[1], metric="cos", dtype="f32", connectivity=16,
+    # f16 storage: a third less CPU than f32 at the same recall@10 (bench/match_scale.py); cosines
+    # come back with ~1e-3 error, far below any threshold's meaning
+    index = Index(ndim=vectors.shape[1], metric="cos", dtype="f16", connectivity=16,
                   expansion_add=128, expansion_search=max(64, 2 * k))
     index.add(np.arange(len(vectors), dtype=np.uint64), vectors, threads=threads)
     # one extra hit because the query itself is usually its own nearest neighbour
@@ -152,6 +156,28 @@ def _usearch_neighbours(vectors: np.ndarray, queries: np.ndarray, k: int) -> tup
         kept_keys = keys[row][valid[row]][:k]
         out_keys[row, :len(kept_keys)] = kept_keys
         out_cos[row, :len(kept_keys)] = cosines[row][valid[row]][:k]
+    return out_keys, out_cos
+
+
+def _hnswlib_neighbours(vectors: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Optional (the `bench` extra): fastest in the benchmark, but its wheel is built from source."""
+    import os
+
+    import hnswlib
+
+    index = hnswlib.Index(space="cosine", dim=vectors.shape[1])
+    index.init_index(max_elements=len(vectors), ef_construction=128, M=16)
+    index.set_num_threads(os.cpu_count() or 1)
+    index.add_items(vectors, np.arange(len(vectors)))
+    index.set_ef(max(64, 2 * k))
+    labels, distances = index.knn_query(vectors[queries], k=min(k + 1, len(vectors)))
+    out_keys = np.full((len(queries), k), -1, dtype=np.int64)
+    out_cos = np.full((len(queries), k), -np.inf, dtype=np.float32)
+    for row, (keys, dists) in enumerate(zip(labels, distances)):
+        keep = keys != queries[row]
+        kept = keys[keep][:k]
+        out_keys[row, :len(kept)] = kept
+        out_cos[row, :len(kept)] = 1.0 - dists[keep][:k]
     return out_keys, out_cos
 
 

@@ -82,6 +82,17 @@ def test_pairs_link_the_same_fact_across_languages_and_not_unrelated_topics():
                                         + CONFIG.lexical_weight * p.lexical, abs=1e-3)
 
 
+def test_lexical_signal_enters_the_score_with_its_weight():
+    config = CONFIG.replace(lexical_weight=0.5, same_fact_similarity=0.0)
+    claims = [claim("Gold prices rose on Monday", "a"), claim("Gold prices rose on Monday", "b"),
+              claim("ارتفعت أسعار الذهب", "c"), claim("The football match ended with a late goal", "d")]
+    pairs = {(p.i, p.j): p for p in candidate_pairs(claims, vectors_for(claims), config, query=[0])}
+    assert pairs[(0, 1)].lexical == pytest.approx(1.0, abs=1e-3)
+    assert pairs[(0, 2)].lexical == pytest.approx(0.0, abs=1e-3)  # different scripts share no n-grams
+    for p in pairs.values():
+        assert p.score == pytest.approx(0.5 * p.similarity + 0.5 * p.lexical, abs=1e-3)
+
+
 def test_query_only_returns_pairs_touching_the_query():
     vectors = vectors_for(CORPUS)
     everything = candidate_pairs(CORPUS, vectors, CONFIG)
@@ -158,6 +169,8 @@ def test_nearest_neighbours_exact_and_usearch_agree():
     assert (exact_idx != queries[:, None]).all() and (ann_idx != queries[:, None]).all()
     recall = np.mean([len(set(a) & set(b)) / 5 for a, b in zip(exact_idx, ann_idx)])
     assert recall > 0.95
+    agreeing = [r for r in range(300) if set(exact_idx[r]) == set(ann_idx[r])]
+    assert np.allclose(ann_cos[agreeing], exact_cos[agreeing], atol=0.01)  # f16 index storage
     assert np.allclose(exact_cos[:, 0], np.einsum("ij,ij->i", vectors, vectors[exact_idx[:, 0]]), atol=1e-5)
 
 
