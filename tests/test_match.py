@@ -248,3 +248,29 @@ def test_english_paraphrase_meets_the_arabic_announcement_by_query(use_embedder)
     assert (1, len(claims) - 1) in {(p.i, p.j) for p in pairs}
     unrelated_rows = set(range(2, 2 + len(UNRELATED)))
     assert not any({p.i, p.j} & unrelated_rows for p in pairs)
+
+
+# --------------------------------------------------------------------------- the labelled pair set
+
+def test_pair_set_format_is_valid():
+    import json
+    from collections import Counter
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "pairs" / "pairs.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 220
+    ids = [r["id"] for r in rows]
+    assert len(set(ids)) == len(ids)
+    for r in rows:
+        assert r["id"] == "p-" + hashlib.sha1(f"{r['a']['text']}\n{r['b']['text']}".encode()).hexdigest()[:8]
+        assert r["same_fact"] in ("same", "related", "unrelated")
+        assert r["kind"] in ("contradiction", "drift", "tension", "inconsistency", "none")
+        assert r["same_fact"] == "same" or r["kind"] == "none"
+        assert r["split"] in ("dev", "test")
+        for side in (r["a"], r["b"]):
+            assert side["text"].strip() and side["lang"] in ("ar", "en")
+    langs = Counter(tuple(sorted((r["a"]["lang"], r["b"]["lang"]))) for r in rows)
+    assert langs[("ar", "ar")] and langs[("en", "en")] and langs[("ar", "en")]
+    test_share = sum(r["split"] == "test" for r in rows) / len(rows)
+    assert 0.15 <= test_share <= 0.25
