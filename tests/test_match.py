@@ -274,3 +274,43 @@ def test_pair_set_format_is_valid():
     assert langs[("ar", "ar")] and langs[("en", "en")] and langs[("ar", "en")]
     test_share = sum(r["split"] == "test" for r in rows) / len(rows)
     assert 0.15 <= test_share <= 0.25
+
+
+SEED_NEIGHBOURS = [  # other presence claims of seeds 000-004, with the slots the extractor gives them
+    ("001_18121cc7327a64c0", "وتعارض الفصائل المسلحة العراقية بشدة استمرار الوجود العسكري الأمريكي في العراق.",
+     "remain", "us_forces"),
+    ("002_6548ff7d16ce7baf", "ومن أجل التكيف مع متطلبات هذه المرحلة الجديدة، تمكن التحالف الدولي من مغادرة بعض القواعد "
+     "العسكرية العراقية وخفض القوات القتالية في العراق.", "withdraw", "coalition"),
+    ("000_09922462f1c2237b", "وكان الجيش الأميركي قد أنهى مهامه القتالية في العراق نهاية آب/أغسطس الماضي، وأبقى على نحو "
+     "47 ألف جندي لمهام تدريب وإسناد القوات العراقية.", "end_mission", "us_forces"),
+    ("001_18121cc7327a64c0", "كانت الولايات المتحدة قد أكدت أنها ستسحب ما تبقى من قواتها القتالية المنتشرة في العراق "
+     "لمحاربة تنظيم داعش، لكنها ستواصل تدريب القوات الحكومية العراقية.", "withdraw", "us_forces"),
+    ("004_5ef256accc8a372d", "وعدّ رئيس الوزراء العراقي محمد شياع السوداني في مقالة رأي في صحيفة \"نيويورك بوست\" "
+     "الأميركية يوم (3 تشرين الثاني 2025)، أن \"التخفيض التدريجي لقوات التحالف ليس تراجعاً بل هو انعكاس لثقة العراق "
+     "المتزايدة واستعداده لتحمل المسؤولية\".", "reduce", "coalition"),
+]
+
+
+@pytest.mark.slow
+def test_seed_mission_end_claims_stay_together_among_the_other_withdrawal_claims(use_embedder):
+    """Among the seeds' other presence claims, wording alone puts 003 nearer the 2021 US combat-mission
+    claims (cosine 0.55) than 004's announcement (0.50); the agreeing event and subject keep 003 and 004
+    together."""
+    from checker.embed import embed_texts
+
+    claims = [claim(SEED_003, "003_4c26b03a841427a8", 9, event="end_mission", event_family="presence",
+                    subject="coalition"),
+              claim(SEED_004, "004_5ef256accc8a372d", 6, event="end_mission", event_family="presence",
+                    subject="coalition")]
+    claims += [claim(text, source, n, event=event, event_family="presence", subject=subject)
+               for n, (source, text, event, subject) in enumerate(SEED_NEIGHBOURS)]
+    claims += [claim(text, f"other-{n}") for n, text in enumerate(UNRELATED)]
+    vectors = embed_texts([c.text for c in claims], use_embedder)
+    # subject groups (us_forces ~ coalition) are the pipeline's table; here every presence claim may meet
+    pairs = candidate_pairs(claims, vectors, CONFIG, compatible=lambda a, b: True)
+    clusters = cluster_claims(claims, vectors, pairs, CONFIG)
+    mission = cluster_of(clusters, claims[0].id)
+    assert mission is not None and claims[1].id in mission.claims
+    assert mission.label == "end mission · coalition"
+    unrelated_ids = {c.id for c in claims[-len(UNRELATED):]}
+    assert not any(unrelated_ids & set(k.claims) for k in clusters if k.event_family == "presence")
