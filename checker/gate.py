@@ -180,8 +180,9 @@ def _file_of(source_path: str) -> str:
     return head if sep and tail.isdigit() and head.lower().endswith(".jsonl") else source_path
 
 
-def _norm(path: str) -> str:
-    return os.path.normcase(os.path.normpath(os.path.abspath(path)))
+def _key(path: str, cwd: str) -> str:
+    """A comparable key for a file path as stored or as walked: absolute and normalised."""
+    return os.path.normcase(os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path)))
 
 
 def _stat(path: Path) -> tuple[int, int] | None:
@@ -226,20 +227,37 @@ def corpus_sources(corpus: Path, corpus_files: Sequence[Path], store: Store) -> 
     Unchanged = same size and mtime as recorded, or else the same bytes (sha256) as recorded, and the
     folder's manifest unchanged. A `.jsonl` file stands for all the sources of its lines.
     """
-    index: dict[str, list[tuple[int | None, int | None, str]]] = {}
+    cwd = os.getcwd()
+    # keyed by the path exactly as stored; walked paths usually match it verbatim (same working folder,
+    # same spelling), and only when they do not is the normalised form computed
+    by_path: dict[str, list[tuple[int | None, int | None, str]]] = {}
     file_of_id: dict[str, str] = {}
     for path, (mtime, size, _, source_id) in store.file_index().items():
-        index.setdefault(_norm(_file_of(path)), []).append((mtime, size, source_id))
-        file_of_id[source_id] = _norm(_file_of(path))
+        file = _file_of(path)
+        by_path.setdefault(file, []).append((mtime, size, source_id))
+        file_of_id[source_id] = file
+    normalised: dict[str, list[tuple[int | None, int | None, str]]] | None = None
+
+    def entries_for(f: Path) -> list[tuple[int | None, int | None, str]] | None:
+        nonlocal normalised
+        found = by_path.get(str(f))
+        if found is None:
+            if normalised is None:
+                normalised = {_key(p, cwd): e for p, e in by_path.items()}
+            found = normalised.get(_key(str(f), cwd))
+        return found
+
     manifests = _manifest_states(corpus, corpus_files)
     changed_manifests = {key for key, state in manifests.items() if store.get_meta(key) != state}
+    manifest_changed_in = {folder: _manifest_key(corpus, folder) in changed_manifests
+                           for folder in {f.parent for f in corpus_files}}
     raw_hashes: dict[str, str] | None = None
     wanted: list[str] = []
     unread: list[Path] = []
     refreshed: list[tuple[str, int | None, int | None, str | None]] = []
     for f in corpus_files:
-        entries = index.get(_norm(str(f)))
-        if not entries or _manifest_key(corpus, f.parent) in changed_manifests:
+        entries = entries_for(f)
+        if not entries or manifest_changed_in[f.parent]:
             unread.append(f)
             continue
         stat = _stat(f)
@@ -260,8 +278,8 @@ def corpus_sources(corpus: Path, corpus_files: Sequence[Path], store: Store) -> 
     stored = {s.id: s for s in store.stored_sources()} if wanted else {}
     missing_ids = [sid for sid in wanted if sid not in stored]
     if missing_ids:  # a row vanished between the two reads (another process): read those files again
-        gone = {file_of_id[m] for m in missing_ids if m in file_of_id}
-        unread += [f for f in corpus_files if _norm(str(f)) in gone and f not in unread]
+        gone = {_key(file_of_id[m], cwd) for m in missing_ids if m in file_of_id}
+        unread += [f for f in corpus_files if _key(str(f), cwd) in gone and f not in unread]
     return CorpusRead([stored[sid] for sid in dict.fromkeys(wanted) if sid in stored], unread,
                       len({sid for sid, *_ in refreshed}))
 
@@ -340,8 +358,9 @@ def run_gate(new_paths: Sequence[str | Path], corpus: str | Path, baseline: str 
         stored_claims = store.stored_claims(version, [s.id for s in old_sources])
         outdated = [s for s in old_sources if s.id not in stored_claims]
         if outdated:  # stored under another pipeline version: read the file afresh, the Source may differ too
-            outdated_files = {_norm(_file_of(s.path)) for s in outdated}
-            unread += [f for f in corpus_files if _norm(str(f)) in outdated_files]
+            cwd = os.getcwd()
+            outdated_files = {_key(_file_of(s.path), cwd) for s in outdated}
+            unread += [f for f in corpus_files if _key(str(f), cwd) in outdated_files]
             old_sources = [s for s in old_sources if s.id in stored_claims]
         fresh: list[Source] = []
         if unread:

@@ -171,6 +171,9 @@ def test_a_fresh_checkout_is_recognised_by_content_and_a_changed_file_is_read_ag
     assert outcome.stats["ingested_corpus_files"] == 1  # only the edited article is read again
     again = run_gate(["corpus/benign_football.txt"], "corpus", BASELINE, config=config)
     assert again.stats["read_from_store"] == 5 and again.stats["recognised_by_content"] == 0
+    spelled_otherwise = run_gate([str(site / "corpus" / "benign_football.txt")], str(site / "corpus"), BASELINE,
+                                 config=config)  # absolute paths find the same stored files
+    assert spelled_otherwise.stats["read_from_store"] == 5
 
 
 def test_an_article_re_dating_seed_004s_announcement_fails_the_gate(site, cli):
