@@ -139,21 +139,27 @@ def measure(n: int, reps: int) -> dict[str, Any]:
     run_gate([articles[0]], corpus, empty, config=config)
     forget(articles[0])
     rss_before = _rss_mb()
-    alone, gate, findings, claims_loaded = [], [], [], 0
+    alone, gate, alone_cpu, gate_cpu, findings, claims_loaded = [], [], [], [], [], 0
     for path in articles[1:]:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         run_check([path], config, use_store=False)
         alone.append(time.perf_counter() - t)
-        t = time.perf_counter()
+        alone_cpu.append(time.process_time() - c)
+        t, c = time.perf_counter(), time.process_time()
         outcome = run_gate([path], corpus, empty, config=config)
         gate.append(time.perf_counter() - t)
+        gate_cpu.append(time.process_time() - c)
         findings.append(len(outcome.findings))
         claims_loaded = len(outcome.claims)
         forget(path)
-    a, g = statistics.median(alone), statistics.median(gate)
+    # CPU seconds are the headline: the machine is shared, so wall time mostly measures the neighbours
+    ratio_cpu = sum(gate_cpu) / sum(alone_cpu)
     return {"articles": n, "claims_in_gate": claims_loaded, "reps": reps,
-            "alone_seconds": round(a, 3), "gate_seconds": round(g, 3), "ratio": round(g / a, 2),
-            "alone_all": [round(x, 3) for x in alone], "gate_all": [round(x, 3) for x in gate],
+            "alone_cpu_s": round(sum(alone_cpu) / reps, 3), "gate_cpu_s": round(sum(gate_cpu) / reps, 3),
+            "ratio": round(ratio_cpu, 2),
+            "alone_wall_s": round(statistics.median(alone), 3), "gate_wall_s": round(statistics.median(gate), 3),
+            "ratio_wall": round(sum(gate) / sum(alone), 2),
+            "alone_cpu_all": [round(x, 3) for x in alone_cpu], "gate_cpu_all": [round(x, 3) for x in gate_cpu],
             "findings_per_gate": findings, "peak_rss_mb": round(_rss_mb()),
             "rss_before_timing_mb": round(rss_before)}
 
@@ -188,19 +194,21 @@ def write_results(results: dict[int, dict[str, Any]]) -> None:
     for n in sorted(results):
         r = results[n]
         m, s = r["measure"], r["store"]
-        rows.append([n, s["claims"], m["alone_seconds"], m["gate_seconds"], m["ratio"],
-                     "yes" if m["ratio"] <= TARGET_RATIO else "no", m["peak_rss_mb"],
+        rows.append([n, s["claims"], m["alone_cpu_s"], m["gate_cpu_s"], m["ratio"],
+                     "yes" if m["ratio"] <= TARGET_RATIO else "no", m["ratio_wall"], m["peak_rss_mb"],
                      "yes" if m["peak_rss_mb"] < TARGET_RSS_MB else "no", s["seconds"]])
     lines = [
         "# Gate benchmark: one new article vs a stored corpus",
         "",
         "Written by `bench/gate_bench.py` (method in its docstring). `alone` = `run_check([article])` with",
         "no store; `gate` = `run_gate([article], corpus)` against the stored synthetic corpus; both with the",
-        "model already loaded, medians over fresh articles. Target: gate ≤ 3× alone at 5,000 articles,",
-        "peak RSS < 2 GiB. Absolute times are context only (shared 2-core machine).",
+        "model already loaded, means over fresh articles. The ratio is of CPU seconds (the machine is shared",
+        "with other jobs, so wall time mostly measures them; the wall ratio is shown too). Target: gate ≤ 3×",
+        "alone at 5,000 articles, peak RSS < 2 GiB.",
         "",
-        tabulate(rows, ["stored articles", "stored claims", "alone s", "gate s", "gate/alone", "≤ 3×",
-                        "peak RSS MB", "< 2 GiB", "store fill s (once)"], tablefmt="github"),
+        tabulate(rows, ["stored articles", "stored claims", "alone CPU s", "gate CPU s", "gate/alone (CPU)",
+                        "≤ 3×", "gate/alone (wall)", "peak RSS MB", "< 2 GiB", "store fill s (once)"],
+                 tablefmt="github"),
         "",
     ]
     for n in sorted(results):
