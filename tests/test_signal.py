@@ -94,7 +94,7 @@ def test_clear_contradictions_and_paraphrases_with_real_embeddings():
     paraphrases = [
         ("الدولار يقفز إلى أعلى مستوى في ثلاث سنوات", "الدولار يرتفع لأعلى مستوياته منذ ثلاث سنوات"),
         ("The dollar jumps to a three-year high", "The dollar climbs to its highest level in three years"),
-        ("The ceasefire holds", "The truce is holding"),
+        ("The ceasefire holds", "The ceasefire is holding"),
     ]
     use = USE(threads=2)
     pairs = contradictions + paraphrases
