@@ -113,6 +113,23 @@ def _nearest(hits: list[Hit], position: int) -> Hit | None:
     return min(hits, key=lambda h: abs(h.start - position)) if hits else None
 
 
+_PLACE_PREPOSITION = re.compile(r"(?:^|\s)(?:في|فى|من|الى|إلى|داخل|جنوب|شمال|شرق|غرب|in|from|to|into|out of|across)\s*$")
+
+
+def _place_of_event(normalized: str, hits: list[Hit], main: Hit | None) -> Hit | None:
+    """The place an event happens in: a place after a preposition ("in Mali", "من العراق") beats a
+    nationality adjective ("an Egyptian source"); among those, the nearest to the event word."""
+    anchored = [h for h in hits if _PLACE_PREPOSITION.search(normalized[: h.start])]
+    nouns = [h for h in hits if not _is_adjective(h.term)]
+    return _nearest(anchored or nouns, main.start if main else 0)
+
+
+def _is_adjective(term: str) -> bool:
+    """Nationality adjectives ("مصري", "Egyptian") name who speaks more often than where it happens."""
+    norm = normalize_for_matching(term)
+    return norm.endswith(("ي", "يه", "يين", "ian", "ese", "ish")) and len(norm) > 3
+
+
 def _generic_subject(normalized: str, lexicons: Lexicons) -> tuple[str, int] | None:
     for pattern in lexicons.generic_subject:
         for m in pattern.finditer(normalized):
@@ -132,7 +149,8 @@ def _negated(normalized: str, event: Hit, lexicons: Lexicons) -> bool:
 
 
 def _dominant_location(sentences: list[Sentence], lexicons: Lexicons) -> str | None:
-    counts = Counter(h.entry for s in sentences for h in lexicons.locations.find(s.normalized))
+    counts = Counter(h.entry for s in sentences for h in lexicons.locations.find(s.normalized)
+                     if not _is_adjective(h.term))
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -216,7 +234,7 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
         if subject is None and main is not None and info.family == "presence" and previous_subject:
             subject = previous_subject
             cues.append("subject-from-previous-sentence")
-        location_hit = _nearest(lexicons.locations.find(normalized), main.start if main else 0)
+        location_hit = _place_of_event(normalized, lexicons.locations.find(normalized), main)
         location = location_hit.entry if location_hit else source_location
 
         scope_names = sorted({h.entry for h in lexicons.scope.find(normalized)})

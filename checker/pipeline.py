@@ -119,8 +119,9 @@ def candidate_pairs(claims: Sequence[Claim], vectors, config: Config, lexicons,
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for index, claim in enumerate(claims):
         group = _group(lexicons, claim.subject)
-        if claim.event_family and group:
-            blocks[(claim.event_family, group, claim.location)].append(index)
+        if claim.event_family and (group or claim.location):
+            # an unnamed subject ("a regional force") still meets claims of its family and place
+            blocks[(claim.event_family, group or "?", claim.location)].append(index)
     for members in blocks.values():
         if len(members) < 2 or len(members) > BLOCK_MAX:
             continue

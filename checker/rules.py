@@ -236,6 +236,11 @@ def c_polarity_differs(ctx: PairContext) -> bool:
     return ctx.a.claim.polarity != ctx.b.claim.polarity
 
 
+def c_same_subject(ctx: PairContext) -> bool:
+    """Both claims name exactly the same subject (German forces and German forces, not just allies)."""
+    return ctx.a.claim.subject is not None and ctx.a.claim.subject == ctx.b.claim.subject
+
+
 def c_same_event(ctx: PairContext) -> bool:
     """Both claims name the same event (withdraw, end_mission, …)."""
     return ctx.a.claim.event is not None and ctx.a.claim.event == ctx.b.claim.event
@@ -693,7 +698,8 @@ def evaluate(
 def _change_type(a: Facet, b: Facet) -> str:
     if a.kind == "figure":
         return "figure"
-    weak = lambda f: f.time.granularity == "vague" or f.claim.modality in ("hedge", "no_timetable")  # noqa: E731
+    weak = lambda f: f.time is None or f.time.granularity == "vague" or \
+        f.claim.modality in ("hedge", "no_timetable")  # noqa: E731
     if weak(a) != weak(b) or a.claim.polarity != b.claim.polarity:
         return "commitment"
     return "deadline"
@@ -716,10 +722,10 @@ def _chains(chain_rules: Sequence[Rule], claims: Sequence[Claim], facets: dict[s
             plan_date = f.kind == "time" and f.clock == "plan" and f.value_to is not None
             if f.kind == "figure":
                 key = (claim.event_family, group, claim.location, "figure:" + f.quantity.unit)
-            elif plan_date and (f.time.granularity != "vague" or claim.polarity == "negative"
-                                or claim.modality == "hedge"):
-                # vague plans count when they commit to something ("won't leave soon", "I think soon")
+            elif plan_date:
                 key = (claim.event_family, group, claim.location, "plan")
+            elif f.kind == "bare" and claim.modality == "no_timetable":
+                key = (claim.event_family, group, claim.location, "plan")  # "no timetable": a value too
             else:
                 continue
             groups[key][claim.source_id].append(f)
@@ -733,6 +739,11 @@ def _chains(chain_rules: Sequence[Rule], claims: Sequence[Claim], facets: dict[s
             return abs(x.quantity.value - y.quantity.value) / top <= config.number_tolerance
         if x.claim.polarity != y.claim.polarity:
             return False
+        if x.value_to is None or y.value_to is None:  # "no timetable" equals only itself
+            return x.value_to is None and y.value_to is None
+        vague_x, vague_y = x.time.granularity == "vague", y.time.granularity == "vague"
+        if vague_x or vague_y:  # "soon" said again is the same value; "soon" vs a date is not
+            return vague_x and vague_y
         return abs((x.value_to - y.value_to).days) <= tol_days
 
     hits: list[_Hit] = []
