@@ -152,6 +152,9 @@ def measure(n: int, reps: int) -> dict[str, Any]:
         findings.append(len(outcome.findings))
         claims_loaded = len(outcome.claims)
         forget(path)
+    busiest = articles[1 + max(range(len(findings)), key=findings.__getitem__)]  # profile a gate that finds things
+    shares = _profile_shares(lambda: run_gate([busiest], corpus, empty, config=config))
+    forget(busiest)
     # CPU seconds are the headline: the machine is shared, so wall time mostly measures the neighbours
     ratio_cpu = sum(gate_cpu) / sum(alone_cpu)
     return {"articles": n, "claims_in_gate": claims_loaded, "reps": reps,
@@ -161,7 +164,42 @@ def measure(n: int, reps: int) -> dict[str, Any]:
             "ratio_wall": round(sum(gate) / sum(alone), 2),
             "alone_cpu_all": [round(x, 3) for x in alone_cpu], "gate_cpu_all": [round(x, 3) for x in gate_cpu],
             "findings_per_gate": findings, "peak_rss_mb": round(_rss_mb()),
-            "rss_before_timing_mb": round(rss_before)}
+            "rss_before_timing_mb": round(rss_before), "profile_shares": shares}
+
+
+# Where a gate's time goes: (label, module file, function) whose cumulative time is reported as a share
+# of the whole gate, from one extra run under cProfile (shares, not seconds: cProfile inflates both).
+PROFILED = (
+    ("gate: walk corpus folder", "checker/gate.py", "article_files"),
+    ("gate: match files to stored sources", "checker/gate.py", "corpus_sources"),
+    ("store: read claims", "checker/store.py", "stored_claims"),
+    ("pipeline: new article's claims", "checker/pipeline.py", "process_sources"),
+    ("pipeline: analyse (all below)", "checker/pipeline.py", "analyse"),
+    ("· embed (store lookups + new texts)", "checker/embed.py", "embed_texts"),
+    ("· match: lexical TF-IDF over all claims", "checker/match.py", "lexical_matrix"),
+    ("· pipeline: candidate pairs incl. blocking", "checker/pipeline.py", "candidate_pairs"),
+    ("· match: clusters", "checker/match.py", "cluster_claims"),
+    ("· rules: evaluate", "checker/rules.py", "evaluate"),
+    ("· rules: facets of every claim", "checker/facets.py", "facets_of"),
+    ("· rules: load rule files", "checker/rules.py", "load_rules"),
+)
+
+
+def _profile_shares(action) -> dict[str, float]:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(action)
+    stats = pstats.Stats(profiler).stats  # (file, line, name) -> (cc, nc, tt, ct, callers)
+    total = max((ct for (file, _, name), (_, _, _, ct, _) in stats.items()
+                 if name == "run_gate" and file.endswith("checker/gate.py")), default=0.0)
+    shares = {}
+    for label, file_end, function in PROFILED:
+        cumulative = sum(ct for (file, _, name), (_, _, _, ct, _) in stats.items()
+                         if name == function and file.endswith(file_end))
+        shares[label] = round(cumulative / total, 3) if total else 0.0
+    return shares
 
 
 # ------------------------------------------------------------------------------------ parent
@@ -211,6 +249,12 @@ def write_results(results: dict[int, dict[str, Any]]) -> None:
                  tablefmt="github"),
         "",
     ]
+    for n in sorted(results):
+        shares = results[n]["measure"].get("profile_shares")
+        if shares:
+            lines += [f"Where the gate's time goes at {n:,} stored articles (share of one gate that finds something,"
+                      " under cProfile):", "",
+                      tabulate([[k, f"{v:.0%}"] for k, v in shares.items()], ["part", "share"], tablefmt="github"), ""]
     for n in sorted(results):
         lines.append(f"- n={n}: {json.dumps(results[n]['measure'])}")
     lines.append("")
