@@ -311,11 +311,13 @@ def test_cli_eval_json_on_a_story_with_a_fake_pipeline(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_scores_on_stories_do_not_fall_below_the_baseline():
-    """The real pipeline on tests/data/stories must score at least what `checker eval --save-baseline`
-    recorded. Fails when a change makes the rules miss, misfire or misdate what they caught before."""
+    """The real pipeline on tests/data/stories (and time resolution on the timex table) must score at
+    least what `checker eval --save-baseline` recorded. Fails when a change makes the rules miss,
+    misfire or misdate what they caught before."""
     pytest.importorskip("checker.pipeline")
     assert BASELINE.is_file(), "run `checker eval --save-baseline` once the pipeline works"
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))["metrics"]
-    scores = {"stories": ev.evaluate_stories([STORIES]).to_json()}
+    scores = {"stories": ev.evaluate_stories([STORIES]).to_json(),
+              "timex": ev.score_timex(ev.load_timex(TIMEX)).to_json()}
     fallen = ev.below_baseline(scores, baseline)
     assert not fallen, "scores fell below tests/data/eval/baseline_scores.json:\n" + "\n".join(fallen)
