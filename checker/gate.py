@@ -204,7 +204,7 @@ def _manifest_states(corpus: Path, files: Iterable[Path]) -> dict[str, str]:
     """sha256 of each folder's manifest (or 'absent'), keyed relative to the corpus: a manifest is part of
     its sources' identity, and content (not mtime) survives a fresh checkout."""
     states = {}
-    for folder in {f.parent for f in files}:
+    for folder in map(Path, {os.path.dirname(str(f)) for f in files}):
         key = _MANIFEST_STATE_KEY + Path(os.path.relpath(folder / MANIFEST_NAME, corpus)).as_posix()
         states[key] = _sha256(folder / MANIFEST_NAME) or "absent"
     return states
@@ -249,15 +249,15 @@ def corpus_sources(corpus: Path, corpus_files: Sequence[Path], store: Store) -> 
 
     manifests = _manifest_states(corpus, corpus_files)
     changed_manifests = {key for key, state in manifests.items() if store.get_meta(key) != state}
-    manifest_changed_in = {folder: _manifest_key(corpus, folder) in changed_manifests
-                           for folder in {f.parent for f in corpus_files}}
+    manifest_changed_in = {folder: _manifest_key(corpus, Path(folder)) in changed_manifests
+                           for folder in {os.path.dirname(str(f)) for f in corpus_files}}
     raw_hashes: dict[str, str] | None = None
     wanted: list[str] = []
     unread: list[Path] = []
     refreshed: list[tuple[str, int | None, int | None, str | None]] = []
     for f in corpus_files:
         entries = entries_for(f)
-        if not entries or manifest_changed_in[f.parent]:
+        if not entries or manifest_changed_in[os.path.dirname(str(f))]:
             unread.append(f)
             continue
         stat = _stat(f)
