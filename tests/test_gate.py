@@ -32,7 +32,6 @@ CHECKER = str(Path(sys.executable).parent / "checker")
 BASELINE = "checker-baseline.yaml"
 SEED_004 = "004_5ef256accc8a372d"
 
-pytestmark = pytest.mark.slow  # every test here runs the real pipeline (embedding model included)
 
 
 def run_checker(args: list[str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -111,6 +110,7 @@ def add_article(site: Path, name: str, content: bytes | None = None) -> Path:
     return target
 
 
+@pytest.mark.slow  # runs the real pipeline (embedding model included)
 def test_baseline_create_lists_the_seed_findings_sorted(warm, cli):
     text = (warm / BASELINE).read_text(encoding="utf-8")
     data = yaml.safe_load(text)
@@ -120,6 +120,7 @@ def test_baseline_create_lists_the_seed_findings_sorted(warm, cli):
     assert again.returncode == 2 and "baseline already exists" in again.stderr
 
 
+@pytest.mark.slow  # runs the real pipeline (embedding model included)
 def test_gate_on_the_seeds_with_their_own_baseline_passes(site, cli):
     done = cli(["gate", f"corpus/{SEED_004}.txt", "--corpus", "corpus", "--baseline", BASELINE,
                         "--fail-on", "info", "--format", "json"], site)
@@ -130,6 +131,7 @@ def test_gate_on_the_seeds_with_their_own_baseline_passes(site, cli):
     assert report["summary"]["corpus_sources"] == 4
 
 
+@pytest.mark.slow  # runs the real pipeline (embedding model included)
 def test_a_benign_new_article_passes_and_is_stored_without_re_embedding_the_corpus(site, monkeypatch):
     from checker.config import load_config
     from checker.gate import run_gate
@@ -153,6 +155,7 @@ def test_a_benign_new_article_passes_and_is_stored_without_re_embedding_the_corp
     assert after["embeddings"] - before["embeddings"] <= len(new_claims)  # only new texts were embedded
 
 
+@pytest.mark.slow  # runs the real pipeline (embedding model included)
 def test_a_fresh_checkout_is_recognised_by_content_and_a_changed_file_is_read_again(site, monkeypatch):
     from checker.config import load_config
     from checker.gate import run_gate
@@ -176,6 +179,7 @@ def test_a_fresh_checkout_is_recognised_by_content_and_a_changed_file_is_read_ag
     assert spelled_otherwise.stats["read_from_store"] == 5
 
 
+@pytest.mark.slow  # runs the real pipeline (embedding model included)
 def test_an_article_re_dating_seed_004s_announcement_fails_the_gate(site, cli):
     add_article(site, "redated_004.txt")
     text = cli(["gate", "corpus/redated_004.txt", "--corpus", "corpus", "--baseline", BASELINE], site)
@@ -207,6 +211,7 @@ def test_an_article_re_dating_seed_004s_announcement_fails_the_gate(site, cli):
                for case in suite.iter("testcase"))
 
 
+@pytest.mark.slow  # runs the real pipeline (embedding model included)
 def test_a_new_file_that_cannot_be_parsed_exits_2_and_leaves_the_store_untouched(site, cli):
     store = site / "corpus" / ".checker" / "store.sqlite"
     before = store_digest(store)
@@ -222,6 +227,7 @@ def test_a_new_file_that_cannot_be_parsed_exits_2_and_leaves_the_store_untouched
     assert store_digest(store) == before
 
 
+@pytest.mark.slow  # runs the real pipeline (embedding model included)
 def test_a_malformed_baseline_exits_2_naming_the_line(site, cli):
     (site / BASELINE).write_text("version: 1\nfindings:\n- id: f-0a0a0a\n  rule: x\n  kind: drift\n"
                                  "  severity: loud\n  sources: [a]\n  message: m\n", encoding="utf-8")
@@ -230,6 +236,7 @@ def test_a_malformed_baseline_exits_2_naming_the_line(site, cli):
     assert f"[E301] {BASELINE}:6: unknown severity 'loud'" in done.stderr
 
 
+@pytest.mark.slow  # runs the real pipeline (embedding model included)
 def test_usage_errors_exit_2(site, cli):
     missing = cli(["gate", "--corpus", "corpus", "--baseline", BASELINE], site)
     assert missing.returncode == 2 and "NEW_PATH" in missing.stderr
@@ -240,6 +247,7 @@ def test_usage_errors_exit_2(site, cli):
     assert not_article.returncode == 2 and "not an article file" in not_article.stderr
 
 
+@pytest.mark.slow  # runs the real pipeline (embedding model included)
 def test_a_store_that_is_not_a_store_is_one_line_and_exit_2(site, cli):
     other = site / "elsewhere.sqlite"
     other.write_text("not a database\n" * 100)
@@ -250,6 +258,7 @@ def test_a_store_that_is_not_a_store_is_one_line_and_exit_2(site, cli):
     assert "delete it, it is only a cache" in done.stderr and str(other) in done.stderr
 
 
+@pytest.mark.slow  # runs the real pipeline (embedding model included)
 def test_store_option_builds_a_store_elsewhere_and_leaves_the_default_alone(site, cli):
     default = site / "corpus" / ".checker" / "store.sqlite"
     before = store_digest(default)
@@ -264,6 +273,7 @@ def test_store_option_builds_a_store_elsewhere_and_leaves_the_default_alone(site
     conn.close()
 
 
+@pytest.mark.slow  # runs the real pipeline (embedding model included)
 def test_two_gates_on_one_store_at_once_do_not_corrupt_it(site):
     add_article(site, "benign_football.txt")
     add_article(site, "redated_004.txt")
@@ -284,6 +294,7 @@ def test_two_gates_on_one_store_at_once_do_not_corrupt_it(site):
     assert {"benign_football", "redated_004"} <= ids
 
 
+@pytest.mark.slow  # runs the real pipeline (embedding model included)
 def test_a_gate_killed_mid_run_leaves_a_store_the_next_run_uses(site):
     add_article(site, "benign_football.txt")
     store = site / "corpus" / ".checker" / "store.sqlite"
@@ -324,6 +335,7 @@ def _as_repository(site: Path) -> str:
     return _git(site, "rev-parse", "HEAD")
 
 
+@pytest.mark.slow  # runs the real pipeline (embedding model included)
 def test_the_github_workflow_command_line_gates_a_pull_request(site):
     workflow = yaml.safe_load((REPO / "docs" / "github-workflow.yml").read_text(encoding="utf-8"))
     steps = workflow["jobs"]["gate"]["steps"]
@@ -345,6 +357,7 @@ def test_the_github_workflow_command_line_gates_a_pull_request(site):
     assert document["runs"][0]["properties"]["summary"]["new_sources"] == ["benign_football"]
 
 
+@pytest.mark.slow  # runs the real pipeline (embedding model included)
 def test_the_pre_commit_hook_command_line_gates_staged_articles(site, cli):
     hook = yaml.safe_load((REPO / "docs" / "pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
     _as_repository(site)
@@ -360,6 +373,7 @@ def test_the_pre_commit_hook_command_line_gates_staged_articles(site, cli):
     assert done.stdout == ""  # text format, nothing new
 
 
+@pytest.mark.slow  # runs the real pipeline (embedding model included)
 def test_baseline_update_reports_fixed_and_stale_entries(site, cli):
     baseline = site / BASELINE
     data = yaml.safe_load(baseline.read_text(encoding="utf-8"))
@@ -378,6 +392,7 @@ def test_baseline_update_reports_fixed_and_stale_entries(site, cli):
     assert "f-0d0d0d" not in ids and "f-0e0e0e" not in ids and ids == sorted(ids)
 
 
+@pytest.mark.slow  # runs the real pipeline (embedding model included)
 def test_baseline_from_verdicts_suppresses_false_alarms(site, cli):
     data = yaml.safe_load((site / BASELINE).read_text(encoding="utf-8"))
     if not data["findings"]:
@@ -391,3 +406,80 @@ def test_baseline_from_verdicts_suppresses_false_alarms(site, cli):
     entry = next(e for e in yaml.safe_load((site / BASELINE).read_text(encoding="utf-8"))["findings"]
                  if e["id"] == first)
     assert entry["status"] == "suppressed" and entry["note"] == "same event, two phases"
+
+
+# -- fast tests: no pipeline, no model ---------------------------------------------------------------
+
+def test_diff_base_lists_changed_articles_under_the_corpus_only(tmp_path):
+    from checker.gate import changed_files
+
+    corpus = tmp_path / "corpus"
+    (corpus / "2024").mkdir(parents=True)
+    for name in ("a.txt", "b.txt", "sources.yaml", "2024/old.html"):
+        (corpus / name).write_text(f"{name}\n", encoding="utf-8")
+    (tmp_path / "outside.txt").write_text("x\n")
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-q", "-m", "base")
+    base = _git(tmp_path, "rev-parse", "HEAD")
+    (corpus / "a.txt").write_text("changed\n", encoding="utf-8")
+    (corpus / "b.txt").unlink()
+    (corpus / "2024" / "new.html").write_text("<p>new</p>\n", encoding="utf-8")
+    (corpus / "notes.md").write_text("not an article\n")
+    (corpus / "sources.yaml").write_text("sources: []\n")
+    (corpus / "reviews.jsonl").write_text("{}\n")
+    (tmp_path / "outside.txt").write_text("changed\n")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "pr")
+    found = sorted(p.relative_to(corpus).as_posix() for p in changed_files(corpus, base))
+    assert found == ["2024/new.html", "a.txt"]
+
+
+def test_article_files_skip_hidden_folders_and_the_verdict_file(tmp_path):
+    from checker.gate import GateInputError, article_files
+
+    (tmp_path / ".checker").mkdir()
+    (tmp_path / ".checker" / "cache.txt").write_text("x")
+    (tmp_path / "reviews.jsonl").write_text("{}\n")
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / "b.jsonl").write_text("{}\n")
+    assert sorted(p.name for p in article_files([tmp_path])) == ["a.txt", "b.jsonl"]
+    with pytest.raises(GateInputError, match="not an article file"):
+        article_files([tmp_path / "reviews.jsonl"])
+    with pytest.raises(GateInputError, match="no such file"):
+        article_files([tmp_path / "missing.txt"])
+
+
+def test_new_files_are_read_strictly(tmp_path):
+    from checker.gate import GateInputError, ingest_new
+
+    good = tmp_path / "good.txt"
+    good.write_text((GATE_DATA / "redated_004.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"text": good.read_text(encoding="utf-8")}, ensure_ascii=False) + "\n{not json\n",
+                    encoding="utf-8")
+    assert [s.id for s in ingest_new([good])] == ["good"]
+    with pytest.raises(GateInputError) as err:
+        ingest_new([good, empty])
+    assert err.value.path == str(empty)
+    with pytest.raises(GateInputError, match="part of it cannot be read") as err:
+        ingest_new([feed])
+    assert err.value.path == str(feed)
+
+
+def test_exit_code_follows_the_threshold():
+    from checker.baseline import Comparison
+    from checker.gate import GateOutcome
+    from checker.model import Finding
+
+    warning = Finding(id="f-00aa11", rule="scope-tension", kind="tension", severity="warning", claims=(),
+                      sources=("a",), message="m")
+    def outcome(fail_on: str) -> GateOutcome:
+        return GateOutcome(new_sources=(), sources={}, claims={}, findings=(warning,),
+                           comparison=Comparison(new=(warning,)), fail_on=fail_on, corpus=Path("."))
+    assert outcome("error").exit_code == 0
+    assert outcome("warning").exit_code == 1
+    assert outcome("info").exit_code == 1
+    assert outcome("error").summary()["new"] == 1
