@@ -205,8 +205,7 @@ def _manifest_states(corpus: Path, files: Iterable[Path]) -> dict[str, str]:
     its sources' identity, and content (not mtime) survives a fresh checkout."""
     states = {}
     for folder in map(Path, {os.path.dirname(str(f)) for f in files}):
-        key = _MANIFEST_STATE_KEY + Path(os.path.relpath(folder / MANIFEST_NAME, corpus)).as_posix()
-        states[key] = _sha256(folder / MANIFEST_NAME) or "absent"
+        states[_manifest_key(corpus, folder)] = _sha256(folder / MANIFEST_NAME) or "absent"
     return states
 
 
