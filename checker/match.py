@@ -128,7 +128,7 @@ def _exact_neighbours(vectors: np.ndarray, queries: np.ndarray, k: int) -> tuple
         block = queries[start:start + block_rows]
         sims = vectors[block] @ vectors.T
         sims[np.arange(len(block)), block] = -np.inf
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        top = np.argpartition(sims, sims.shape[1] - k, axis=1)[:, -k:]  # no negated copy of the block
         top_sims = np.take_along_axis(sims, top, axis=1)
         order = np.argsort(-top_sims, axis=1)
         indexes[start:start + len(block)] = np.take_along_axis(top, order, axis=1)
