@@ -28,6 +28,7 @@ _EN_NAME = re.compile(r"((?:[A-Z][\w.'-]+\s){0,3}[A-Z][\w.'-]+)\s+(?:said|says|t
 _EN_ACCORDING = re.compile(r"according to (?:a |an |the )?((?:[A-Z][\w.'-]+\s?){1,4})")
 _PRESENCE_COUNT = re.compile(r"(?:عدد|troops|forces|soldiers|جندي|قوات|القوات)")
 _WEAK_EVENT_FAMILIES = ("agreement", "announcement")
+_COUNT_LEAD = {"الي", "نحو", "حوالي", "قرابه", "زهاء", "to", "about", "around", "approximately", "nearly", "some"}
 
 
 def claim_id(source_id: str, normalized: str, occurrence: int) -> str:
@@ -76,8 +77,9 @@ def extract_quantities(text: str, normalized: str, lexicons: Lexicons, times: li
         if unit is None:
             if 1900 <= value <= 2100 and float(value).is_integer():
                 continue  # a bare year
-            if presence_context and value >= 50:
-                unit = "troops"
+            previous = normalize_for_matching(digits[max(0, m.start() - 16): m.start()]).split()[-1:]
+            if presence_context and value >= 50 and previous and previous[0] in _COUNT_LEAD:
+                unit = "troops"  # "cut the number of troops to 2500"; not "Air Base 101"
             else:
                 continue
         found.append(Quantity(text=text[m.start(): end], start=m.start(), end=end, value=value, unit=unit))
@@ -148,9 +150,15 @@ def _negated(normalized: str, event: Hit, lexicons: Lexicons) -> bool:
     return lexicons.negation.any(" ".join(before))
 
 
+_DATELINE_PLACE = re.compile(r"^[^\W\d][^\n,\-–—:]{1,30}\s*[,\-–—:]")
+
+
 def _dominant_location(sentences: list[Sentence], lexicons: Lexicons) -> str | None:
-    counts = Counter(h.entry for s in sentences for h in lexicons.locations.find(s.normalized)
-                     if not _is_adjective(h.term))
+    counts: Counter[str] = Counter()
+    for s in sentences:
+        dateline = _DATELINE_PLACE.match(s.normalized) if s.start < 5 else None
+        counts.update(h.entry for h in lexicons.locations.find(s.normalized)
+                      if not _is_adjective(h.term) and not (dateline and h.start < dateline.end()))
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -234,7 +242,11 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
         if subject is None and main is not None and info.family == "presence" and previous_subject:
             subject = previous_subject
             cues.append("subject-from-previous-sentence")
-        location_hit = _place_of_event(normalized, lexicons.locations.find(normalized), main)
+        place_hits = lexicons.locations.find(normalized)
+        if sentence.start < 5:  # "BEIRUT, 4 March 2024 —" / "القاهرة - 22 أبريل": where the reporter is
+            dateline = _DATELINE_PLACE.match(normalized)
+            place_hits = [h for h in place_hits if not dateline or h.start >= dateline.end()]
+        location_hit = _place_of_event(normalized, place_hits, main)
         location = location_hit.entry if location_hit else source_location
 
         scope_names = sorted({h.entry for h in lexicons.scope.find(normalized)})

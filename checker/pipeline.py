@@ -121,7 +121,7 @@ def candidate_pairs(claims: Sequence[Claim], vectors, config: Config, lexicons,
         group = _group(lexicons, claim.subject)
         if claim.event_family and (group or claim.location):
             # an unnamed subject ("a regional force") still meets claims of its family and place
-            blocks[(claim.event_family, group or "?", claim.location)].append(index)
+            blocks[(claim.event_family, group or "?")].append(index)
     for members in blocks.values():
         if len(members) < 2 or len(members) > BLOCK_MAX:
             continue
@@ -131,6 +131,8 @@ def candidate_pairs(claims: Sequence[Claim], vectors, config: Config, lexicons,
             for y in range(x + 1, len(members)):
                 i, j = members[x], members[y]
                 if query_set is not None and i not in query_set and j not in query_set:
+                    continue
+                if not compatible(claims[i], claims[j]):
                     continue
                 found.setdefault((i, j), float(sims[x, y]))
     return sorted(((i, j, s) for (i, j), s in found.items()), key=lambda t: (t[0], t[1]))

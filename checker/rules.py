@@ -730,6 +730,13 @@ def _chains(chain_rules: Sequence[Rule], claims: Sequence[Claim], facets: dict[s
                 continue
             groups[key][claim.source_id].append(f)
 
+    # a claim that names no place belongs to its story's place when the story has exactly one
+    for key in [k for k in groups if k[2] is None]:
+        homes = [k for k in groups if k[2] is not None and (k[0], k[1], k[3]) == (key[0], key[1], key[3])]
+        if len(homes) == 1:
+            for source_id, fs in groups.pop(key).items():
+                groups[homes[0]][source_id].extend(fs)
+
     tol_days = config.date_tolerance_days
     overlap = config.plan_overlap_days
 
