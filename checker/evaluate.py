@@ -745,6 +745,11 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _verdict_cells(bucket: dict[str, Any]) -> list[Any]:
+    return [bucket.get("findings", 0), bucket.get("reviewed", 0), bucket.get("confirmed", 0),
+            bucket.get("false_alarm", 0), _fmt(bucket.get("precision"))]
+
+
 def render_tables(scores: dict[str, Any]) -> str:
     """Plain-text tables (tabulate) of every section present."""
     from tabulate import tabulate
@@ -794,5 +799,11 @@ def render_tables(scores: dict[str, Any]) -> str:
                      f"accuracy {_fmt(ans['accuracy'])}\n" + tabulate(rows, ["", "tp", "fp", "fn", "precision", "recall", "F1"]))
     verdicts = scores.get("verdicts")
     if verdicts:
-        parts.append("Review verdicts\n" + json.dumps(verdicts, ensure_ascii=False, indent=2))
+        rows = [["all", *_verdict_cells(verdicts.get("overall", {}))]]
+        rows += [[f"rule: {name}", *_verdict_cells(b)] for name, b in verdicts.get("by_rule", {}).items()]
+        rows += [[f"kind: {name}", *_verdict_cells(b)] for name, b in verdicts.get("by_kind", {}).items()]
+        unmatched = verdicts.get("unmatched") or []
+        parts.append("Review verdicts\n" + tabulate(
+            rows, ["", "findings", "reviewed", "confirmed", "false alarm", "precision"])
+            + (f"\n{len(unmatched)} verdict(s) on findings no longer present" if unmatched else ""))
     return "\n\n".join(parts) + "\n"

@@ -321,3 +321,29 @@ def test_scores_on_stories_do_not_fall_below_the_baseline():
               "timex": ev.score_timex(ev.load_timex(TIMEX)).to_json()}
     fallen = ev.below_baseline(scores, baseline)
     assert not fallen, "scores fell below tests/data/eval/baseline_scores.json:\n" + "\n".join(fallen)
+
+
+def test_cli_eval_verdicts_gives_precision_per_rule_and_kind(tmp_path):
+    from typer.testing import CliRunner
+
+    from checker.cli import app
+    from checker.review_store import append_verdict
+
+    findings = ROOT / "tests/data/review/reports/findings.json"
+    if not findings.is_file():
+        pytest.skip("review fixture not present")
+    doc_ = json.loads(findings.read_text(encoding="utf-8"))
+    first, second = doc_["findings"][0], doc_["findings"][1]
+    reviews = tmp_path / "reviews.jsonl"
+    append_verdict(reviews, first["id"], "confirmed", reviewer="t")
+    append_verdict(reviews, second["id"], "false_alarm", reviewer="t")
+    result = CliRunner().invoke(app, ["eval", "--verdicts", str(reviews), "--findings", str(findings),
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)["verdicts"]
+    assert data["overall"]["precision"] == 0.5
+    assert data["by_rule"][first["rule"]]["confirmed"] >= 1
+    table = CliRunner().invoke(app, ["eval", "--verdicts", str(reviews), "--findings", str(findings)])
+    assert "Review verdicts" in table.stdout and f"rule: {first['rule']}" in table.stdout
+    missing = CliRunner().invoke(app, ["eval", "--verdicts", str(tmp_path / "none.jsonl"), "--findings", str(findings)])
+    assert missing.exit_code != 0
