@@ -57,6 +57,7 @@ def normalize(text: str) -> str:
     return _normalize(text)
 
 
+@lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     if not _ARABIC.match(word):
         return word
@@ -70,9 +71,10 @@ def _stem(word: str) -> str:
     return word
 
 
-def tokenize(text: str) -> list[str]:
+def tokenize(text: str, normalized: str | None = None) -> list[str]:
     """Normalised, proclitic-stripped word tokens (numbers kept whole)."""
-    return [_stem(w) for w in _WORD.findall(normalize(text).replace("'", ""))]
+    folded = normalize(text) if normalized is None else normalized
+    return [_stem(w) for w in _WORD.findall(folded.replace("'", ""))]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,21 +90,33 @@ class ContrastLexicon:
     antonym_names: tuple[str, ...]
     entity_categories: tuple[str, ...]
     source: str = ""
+    _token_tags: dict[str, tuple[tuple[str, object], ...]] = field(default_factory=dict, compare=False,
+                                                                   repr=False)
+
+    def tags(self, tok: str) -> tuple[tuple[str, object], ...]:
+        """Lexicon tags of one token (cached: news vocabulary repeats)."""
+        cached = self._token_tags.get(tok)
+        if cached is not None:
+            return cached
+        tags: tuple[tuple[str, object], ...] = self.exact.get(tok, ())
+        if not tags:
+            for cand, trimmed_suffix in _candidates(tok):
+                hit = self.exact.get(cand)
+                if hit:
+                    # function words (negation, hedges) never match a longer word (بلا in البلاد)
+                    tags = tuple(h for h in hit if not trimmed_suffix or h[0] in _SLACK_KINDS)
+                    break
+        if len(self._token_tags) > 200_000:
+            self._token_tags.clear()
+        self._token_tags[tok] = tags
+        return tags
 
     def hits(self, tokens: Sequence[str]) -> list[tuple[int, tuple[str, object]]]:
         """(token position, tag) for every lexicon term found."""
         found: list[tuple[int, tuple[str, object]]] = []
         for i, tok in enumerate(tokens):
-            hit = self.exact.get(tok)
-            if hit:
-                found += [(i, h) for h in hit]
-                continue
-            for cand, trimmed_suffix in _candidates(tok):
-                hit = self.exact.get(cand)
-                if hit:
-                    # function words (negation, hedges) never match a longer word (بلا in البلاد)
-                    found += [(i, h) for h in hit if not trimmed_suffix or h[0] in _SLACK_KINDS]
-                    break
+            for tag in self.tags(tok):
+                found.append((i, tag))
         if self.phrases:
             for i in range(len(tokens) - 1):
                 hit = self.phrases.get(tokens[i] + " " + tokens[i + 1])
@@ -145,7 +159,9 @@ def load_lexicon(path: str | None = None) -> ContrastLexicon:
 
     lex_path = Path(path) if path else default_lexicon_path()
     try:
-        data = yaml.safe_load(lex_path.read_text(encoding="utf-8")) or {}
+        # the C loader when PyYAML has it: ten times faster, and load_signal must stay under 0.5 s
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(lex_path.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506 (safe loader)
     except FileNotFoundError:
         log.warning("contrast lexicon %s not found; lexical contrast features are off", lex_path)
         data = {}
@@ -272,10 +288,11 @@ def _first_content(tokens: Sequence[str], antonym_at: dict, pos: int, step: int)
 
 
 def analyse(text: str, lexicon: ContrastLexicon) -> TextFacts:
-    tokens = tokenize(text)
+    folded = normalize(text)
+    tokens = tokenize(text, folded)
     hits = lexicon.hits(tokens)
     numbers, years = set(), set()
-    for raw in _NUMBER.findall(normalize(text)):
+    for raw in _NUMBER.findall(folded):
         key = _number_key(raw)
         if re.fullmatch(r"(19|20)\d\d", key):
             years.add(key)
@@ -316,7 +333,7 @@ def analyse(text: str, lexicon: ContrastLexicon) -> TextFacts:
 
 LEXICAL_NAMES: dict[str, tuple[str, ...]] = {
     "overlap": ("jaccard", "novel_min_frac", "novel_max_frac", "novel_min", "novel_max", "len_ratio",
-                "char3_jaccard"),
+                "char3_jaccard", "content_jaccard", "unmatched_min", "unmatched_max"),
     "negation": ("negation_one_side", "negation_count_diff", "marker_one_side", "marker_count_diff"),
     "antonym": ("antonym_contrast", "antonym_crossed", "antonym_one_side", "direction_conflict",
                 "direction_shared"),
@@ -332,6 +349,23 @@ def _char3(tokens: Sequence[str]) -> set[str]:
     return {s[i:i + 3] for i in range(len(s) - 2)}
 
 
+def _jaccard(x: frozenset | set, y: frozenset | set) -> float:
+    return len(x & y) / max(len(x | y), 1)
+
+
+def _variant(u: str, v: str) -> bool:
+    """Same stem by a crude test: a shared prefix of 4+ letters (3 for short words), or one word
+    contains the other."""
+    if u in v or v in u:
+        return min(len(u), len(v)) >= 3
+    k = 0
+    for cu, cv in zip(u, v):
+        if cu != cv:
+            break
+        k += 1
+    return k >= min(4, min(len(u), len(v)))
+
+
 def _one_side(x: frozenset | set, y: frozenset | set) -> float:
     return float(bool(x) != bool(y))
 
@@ -343,6 +377,10 @@ def lexical_values(fa: TextFacts, fb: TextFacts) -> dict[str, list[float]]:
     union = fa.token_set | fb.token_set
     na, nb = max(len(fa.token_set), 1), max(len(fb.token_set), 1)
     ca, cb = _char3(fa.tokens), _char3(fb.tokens)
+    # novel words with no spelling/morphological variant on the other side (إيراني ~ إيران, اتفاق ~
+    # اتفاقية): what is left is a real substitution or addition
+    unmatched_a = [w for w in only_a - _FUNCTION_WORDS if not any(_variant(w, v) for v in only_b)]
+    unmatched_b = [w for w in only_b - _FUNCTION_WORDS if not any(_variant(w, v) for v in only_a)]
     out: dict[str, list[float]] = {}
     out["overlap"] = [
         len(fa.token_set & fb.token_set) / max(len(union), 1),
@@ -352,6 +390,9 @@ def lexical_values(fa: TextFacts, fb: TextFacts) -> dict[str, list[float]]:
         float(max(len(only_a), len(only_b))),
         min(na, nb) / max(na, nb),
         len(ca & cb) / max(len(ca | cb), 1),
+        _jaccard(fa.token_set - _FUNCTION_WORDS, fb.token_set - _FUNCTION_WORDS),
+        float(min(len(unmatched_a), len(unmatched_b))),
+        float(max(len(unmatched_a), len(unmatched_b))),
     ]
     out["negation"] = [
         _one_side(fa.negations, fb.negations),
