@@ -274,6 +274,7 @@ class TrainOptions:
     mlp_hidden: int = 32
     mlp_alpha: float = 1.0
     bags: int = 5  # MLPs with different seeds, averaged: steadier than one
+    mlp_max_iter: int = 1000
     diff_min_count: int = 3
     diff_max_size: int = 2000
     calibration_folds: int = 5
@@ -295,7 +296,7 @@ def _base_pipeline(opts: TrainOptions, bag: int = 0):
                                               l2_regularization=1.0, class_weight="balanced",
                                               random_state=opts.seed)
     elif opts.classifier == "mlp":
-        base = MLPClassifier(hidden_layer_sizes=(opts.mlp_hidden,), alpha=opts.mlp_alpha, max_iter=1000,
+        base = MLPClassifier(hidden_layer_sizes=(opts.mlp_hidden,), alpha=opts.mlp_alpha, max_iter=opts.mlp_max_iter,
                              random_state=opts.seed * 1000 + bag)
     else:
         raise ValueError(f"unknown classifier {opts.classifier!r} (mlp, logreg or hgb)")
@@ -307,9 +308,12 @@ def _fit_bags(X: np.ndarray, y: np.ndarray, opts: TrainOptions) -> list:
 
     from sklearn.exceptions import ConvergenceWarning
 
+    from threadpoolctl import threadpool_limits
+
     n_bags = opts.bags if opts.classifier == "mlp" else 1
     fitted = []
-    with warnings.catch_warnings():
+    # few features, small matrices: extra BLAS threads only contend (see PairSignal.predict)
+    with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
         # a few MLP seeds stop at max_iter a hair short of tol; the calibrated result is unaffected
         warnings.simplefilter("ignore", ConvergenceWarning)
         for bag in range(n_bags):

@@ -124,6 +124,11 @@ def test_explain_names_the_contrast_that_fired():
     assert any("600 vs 200" in e for e in builder.explain("rates up 600 points", "rates up 200 points"))
     assert any("country" in e for e in builder.explain("اختطاف 100 عائلة في سوريا", "اختطاف 100 عائلة في اليمن"))
     assert builder.explain("The dollar jumps", "The dollar jumps") == []
+    # both texts name both directions; which thing rises is what differs
+    assert any("opposite direction for 'ذهب'" in e
+               for e in builder.explain("الذهب يصعد مع هبوط الدولار", "هبوط الذهب بارتفاع الدولار"))
+    assert not any("opposite direction" in e
+                   for e in builder.explain("الذهب يصعد مع هبوط الدولار", "ارتفاع الذهب مع تراجع الدولار"))
     # a negation particle must not fire inside a longer word (بلا in البلاد)
     assert not any("negation" in e for e in builder.explain("الوضع في البلاد", "الوضع في سوريا"))
 
@@ -141,7 +146,7 @@ def test_lexical_features_are_symmetric():
 def test_training_is_deterministic_with_a_fixed_seed(tmp_path):
     data = sig.read_pairs_csv(tiny_csv(tmp_path / "tiny.csv"))
     cache = sig.EmbeddingCache(None, encode=fake_encode)
-    opts = sig.TrainOptions(seed=0, calibration_folds=3)
+    opts = sig.TrainOptions(seed=0, calibration_folds=3, bags=2, mlp_max_iter=200)
     first = sig.train_signal(data, None, cache, opts)
     second = sig.train_signal(data, None, cache, opts)
     va, vb = cache.vectors(data.texts_a), cache.vectors(data.texts_b)
@@ -154,7 +159,7 @@ def test_training_is_deterministic_with_a_fixed_seed(tmp_path):
 def test_saved_model_round_trips(tmp_path):
     data = sig.read_pairs_csv(tiny_csv(tmp_path / "tiny.csv"))
     cache = sig.EmbeddingCache(None, encode=fake_encode)
-    result = sig.train_signal(data, data, cache, sig.TrainOptions(seed=0, calibration_folds=3))
+    result = sig.train_signal(data, data, cache, sig.TrainOptions(seed=0, calibration_folds=3, bags=2, mlp_max_iter=200))
     out = tmp_path / "model.npz"
     sig.save_model(result, out)
     loaded = sig.load_signal(out)
@@ -186,7 +191,7 @@ def test_train_signal_command_on_a_tiny_csv(tmp_path, monkeypatch):
     tiny_csv(data_dir / "stance_dev.csv", per_class=4)
     out = tmp_path / "m.npz"
     result = CliRunner().invoke(app, ["train-signal", "--data", str(data_dir), "--no-extra", "--out", str(out),
-                                      "--cache", str(tmp_path / "cache.npz"), "--seed", "0"])
+                                      "--cache", str(tmp_path / "cache.npz"), "--seed", "0", "--bags", "1"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert 0 < report["threshold"] < 1 and "agree_disagree_macro_f1" in report["dev"]

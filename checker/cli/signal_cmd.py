@@ -24,6 +24,7 @@ def register(app: typer.Typer) -> None:
                                  "as .json). Default: the shipped checker/data/signal/pair_signal.npz."),
         seed: int = typer.Option(0, "--seed", help="Random seed (folds, MLP init)."),
         classifier: str = typer.Option("mlp", "--classifier", help="mlp (shipped) or logreg."),
+        bags: int = typer.Option(5, "--bags", min=1, help="MLPs averaged (different seeds)."),
         ablation: bool = typer.Option(False, "--ablation", help="Instead of writing a model, train each "
                                       "feature-family / classifier variant and print a markdown table."),
         cache: Path = typer.Option(DEFAULT_CACHE, "--cache", help="Embedding cache (npz); reused across runs."),
@@ -56,7 +57,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(ablation_markdown(rows), nl=False)
             return
         result = train_signal(PairData.concat(parts), dev, EmbeddingCache(cache),
-                              TrainOptions(classifier=classifier, seed=seed), sources=sources)
+                              TrainOptions(classifier=classifier, seed=seed, bags=bags), sources=sources)
         written = save_model(result, out or DEFAULT_MODEL_PATH)
         report = {"written": [str(p) for p in written], "threshold": result.meta["threshold"],
                   "train_oof_agree_disagree_macro_f1": result.meta["train_oof_agree_disagree_macro_f1"],
