@@ -109,7 +109,14 @@ class PairSignal:
             features = self.builder.build(texts_a, texts_b, vecs_a, vecs_b)
         # Small matrix products: BLAS threads only add contention (20x slower on a busy 2-core box).
         with threadpool_limits(limits=1, user_api="blas"):
-            return self.network.proba(features.astype(np.float64))
+            proba = self.network.proba(features.astype(np.float64))
+        # A side with no words at all ("...", "") carries no claim to agree or disagree with.
+        with self._lock:
+            empty = [not self.builder.facts(a).tokens or not self.builder.facts(b).tokens
+                     for a, b in zip(texts_a, texts_b)]
+        if any(empty):
+            proba[np.array(empty)] = np.eye(len(self.labels))[self.labels.index("other")]
+        return proba
 
     def explain(self, text_a: str, text_b: str) -> list[str]:
         with self._lock:

@@ -66,6 +66,8 @@ def test_predict_shapes_and_probabilities_without_a_model_download():
     assert np.all(proba >= 0)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-9)
     assert signal.predict([], [], np.zeros((0, 512)), np.zeros((0, 512))).shape == (0, 3)
+    wordless = signal.predict(["...", "Oil rose"], ["Oil rose", ""], va[:2], vb[:2])
+    np.testing.assert_array_equal(wordless, [[0, 0, 1], [0, 0, 1]])
     with pytest.raises(ValueError):
         signal.predict(texts_a, texts_b[:2], va, vb)
 
