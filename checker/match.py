@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 # Up to this many claims, exact neighbours by blocked matrix products cost no more CPU than building
 # and searching an ANN index (bench/match_scale.py: 20k claims exact ~8 CPU-s vs usearch ~5; 50k 52 vs ~18).
 EXACT_SEARCH_MAX = 10000
-# Rows of the similarity matrix held at once: bounds exact search to ~256 MiB whatever the corpus size.
-EXACT_BLOCK_CELLS = 1 << 26
+# Similarity cells held at once: the block (float32) plus argpartition's int64 indexes stay under
+# ~200 MiB whatever the corpus size.
+EXACT_BLOCK_CELLS = 1 << 24
 # Components larger than this are clustered over their sparse pair graph instead of a dense matrix.
 DENSE_COMPONENT_MAX = 2500
 LABEL_MAX_CHARS = 80
