@@ -174,7 +174,8 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
 
         try:
-            self._model = SentenceTransformer(name_or_path, device="cpu")
+            # local_files_only as well: the env variable is read when huggingface_hub is first imported
+            self._model = SentenceTransformer(name_or_path, device="cpu", local_files_only=True)
         except Exception as exc:  # OSError, ValueError, HF errors: all mean "not available offline"
             raise ConfigError(
                 f"cannot load sentence-transformers model '{name_or_path}' offline ({type(exc).__name__})",
@@ -184,7 +185,12 @@ class SentenceTransformerEmbedder:
             getattr(self._model, "get_sentence_embedding_dimension")
         self.dim = int(dim_fn())
         path = Path(name_or_path)
-        self.name = f"st:{path.name if path.exists() else name_or_path}"
+        if path.exists():
+            # local directories are often just "model": the resolved path keeps cache keys apart
+            digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:8]
+            self.name = f"st:{path.name}-{digest}"
+        else:
+            self.name = f"st:{name_or_path}"
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:

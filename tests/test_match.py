@@ -314,3 +314,16 @@ def test_seed_mission_end_claims_stay_together_among_the_other_withdrawal_claims
     assert mission.label == "end mission · coalition"
     unrelated_ids = {c.id for c in claims[-len(UNRELATED):]}
     assert not any(unrelated_ids & set(k.claims) for k in clusters if k.event_family == "presence")
+
+
+@pytest.mark.slow
+def test_issue_example_headlines(use_embedder):
+    from checker.embed import embed_texts
+
+    claims = [claim("Coalition mission ends September 2025", "en-wire"),
+              claim("التحالف سينهي مهمته في أيلول 2025", "ar-paper"),
+              claim("Gold prices rose", "markets"), claim("ارتفعت أسعار الذهب", "souq")]
+    vectors = embed_texts([c.text for c in claims], use_embedder)
+    linked = {(p.i, p.j) for p in candidate_pairs(claims, vectors, CONFIG)}
+    assert (0, 1) in linked
+    assert not linked & {(0, 2), (0, 3), (1, 2), (1, 3)}
