@@ -82,7 +82,8 @@ def extract_quantities(text: str, normalized: str, lexicons: Lexicons, times: li
                 unit = "troops"  # "cut the number of troops to 2500"; not "Air Base 101"
             else:
                 continue
-        found.append(Quantity(text=text[m.start(): end], start=m.start(), end=end, value=value, unit=unit))
+        unit, factor = lexicons.unit_alias.get(unit, (unit, 1.0))
+        found.append(Quantity(text=text[m.start(): end], start=m.start(), end=end, value=value * factor, unit=unit))
     return found
 
 
@@ -224,7 +225,8 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
         if sentence.start < 60 and source.published:
             # the dateline ("PARIS, 17 February 2022 —") says when the article was written, not a claim's time
             times = [t for t in times if not (t.start < 40 and t.value_from == source.published
-                                              and t.value_to == source.published)]
+                                              and t.value_to == source.published
+                                              and re.search(r"\d", to_ascii_digits(t.text)))]
         statement = next((t for t in times if t.role == "statement" and t.value_from), None)
         presence_context = bool(info and info.family == "presence" and _PRESENCE_COUNT.search(normalized))
         quantities = extract_quantities(sentence.text, normalized, lexicons, times, presence_context)
@@ -302,7 +304,11 @@ def _tense_and_modality(normalized: str, main: Hit | None, lexicons: Lexicons, t
                         source: Source) -> tuple[str, str]:
     future_form = main is not None and any(h.entry == main.entry for h in lexicons.event_future.find(normalized))
     past_form = main is not None and any(h.entry == main.entry for h in lexicons.event_past.find(normalized))
-    hedged = lexicons.hedge.any(normalized)
+    # a hedge governs what follows it ("I think we won't leave"); "a larger cut than analysts had
+    # expected" does not hedge the cut
+    mentions = [h.start for h in lexicons.events.find(normalized) if main is not None and h.entry == main.entry]
+    limit = max(mentions) if mentions else len(normalized)
+    hedged = any(h.start < limit for h in lexicons.hedge.find(normalized))
     committed = lexicons.commitment.any(normalized)
     completed = lexicons.completed.any(normalized)
     deadline_like = any(t.role in ("deadline", "window", "until") for t in times)

@@ -34,9 +34,9 @@ class Config:
     # matching
     embedder: str = "use-multilingual"  # or a sentence-transformers model name / local path, or "tfidf"
     neighbours_k: int = 10
-    same_fact_similarity: float = 0.5  # cosine on the default embedder; a pair below this never meets
+    same_fact_similarity: float = 0.45  # cosine on the default embedder (tuned: docs/matching.md)
     cluster_distance: float = 0.55  # agglomerative cut (1 - cosine)
-    lexical_weight: float = 0.3  # hybrid: weight of char-ngram TF-IDF cosine in the pair score
+    lexical_weight: float = 0.0  # hybrid weight of char-ngram TF-IDF; measured to never help (docs/matching.md)
     # rules
     plan_overlap_days: int = 30  # plans asserted within this many days "overlap"
     date_tolerance_days: int = 15  # deadlines closer than this are "the same"

@@ -120,6 +120,7 @@ class Lexicons:
     filler: Matcher
     units: Matcher
     multipliers: dict[str, float]
+    unit_alias: dict[str, tuple[str, float]] = field(default_factory=dict)
     source_files: tuple[str, ...] = field(default=())
 
 
@@ -144,7 +145,7 @@ def _both_languages(entry: Any, where: str, path: Path) -> list[str]:
         raise LexiconError(f"'{where}' must be a list of terms or a mapping with ar:/en: lists", path=str(path))
     terms: list[str] = []
     for lang, values in entry.items():
-        if lang in ("family", "direction", "group", "past", "future", "window"):
+        if lang in ("family", "direction", "group", "past", "future", "window", "as", "factor"):
             continue
         if not isinstance(values, list):
             raise LexiconError(f"'{where}.{lang}' must be a list of terms", path=str(path))
@@ -192,6 +193,8 @@ def load_lexicons(rules_dir: str | Path) -> Lexicons:
     scope_terms = {name: _both_languages(entry, name, mark_path) for name, entry in (marks.get("scope") or {}).items()}
     units_doc = _read_yaml(unit_path)
     unit_terms = {name: _both_languages(entry, name, unit_path) for name, entry in (units_doc.get("units") or {}).items()}
+    unit_alias = {name: (str(entry.get("as", name)), float(entry.get("factor", 1)))
+                  for name, entry in (units_doc.get("units") or {}).items() if isinstance(entry, dict)}
     multipliers = {}
     for table in (units_doc.get("multipliers") or {}).values():
         for word, factor in table.items():
@@ -219,5 +222,6 @@ def load_lexicons(rules_dir: str | Path) -> Lexicons:
         filler=markers("filler"),
         units=Matcher(unit_terms, str(unit_path)),
         multipliers=multipliers,
+        unit_alias=unit_alias,
         source_files=tuple(str(p) for p in (ev_path, subj_path, mark_path, unit_path)),
     )

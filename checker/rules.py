@@ -216,8 +216,15 @@ def c_figures_differ(ctx: PairContext, tolerance: Any = "number_tolerance") -> b
 def c_event_overlap(ctx: PairContext, days: Any = "plan_overlap_days") -> bool:
     """The two claims speak of the same moment: their event dates (or, lacking them, assertion dates)
     lie within `days` of each other."""
-    ta = [f for f in _claim_facets(ctx, ctx.a) if f.kind == "time" and f.clock == "event"]
-    tb = [f for f in _claim_facets(ctx, ctx.b) if f.kind == "time" and f.clock == "event"]
+    def own_times(f: Facet) -> list[Facet]:
+        # "… on Tuesday, after last September's cut": the claim's own moment is Tuesday, not September
+        times = [x for x in _claim_facets(ctx, f) if x.kind == "time" and x.clock == "event"]
+        current = [x for x in times if not x.refers_to_past] or times
+        order = ("day", "week", "month", "quarter", "year", "vague")
+        finest = min((order.index(x.time.granularity) for x in current if x.time.granularity in order), default=None)
+        return [x for x in current if finest is None or x.time.granularity == order[finest]]
+
+    ta, tb = own_times(ctx.a), own_times(ctx.b)
     limit = timedelta(days=int(ctx.cfg(days)))
     if ta and tb:
         return any(x.value_from and y.value_from and x.value_to and y.value_to and
