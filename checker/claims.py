@@ -151,6 +151,7 @@ def _negated(normalized: str, event: Hit, lexicons: Lexicons) -> bool:
     return lexicons.negation.any(" ".join(before))
 
 
+_DATELINE_END = re.compile(r"^\s*(?:\([^)]{0,20}\)\s*)?(?:[—–\-:]|$)")
 _DATELINE_PLACE = re.compile(r"^[^\W\d][^\n,\-–—:]{1,30}\s*[,\-–—:]")
 
 
@@ -226,7 +227,7 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
             # the dateline ("PARIS, 17 February 2022 —") says when the article was written, not a claim's time
             times = [t for t in times if not (t.start < 40 and t.value_from == source.published
                                               and t.value_to == source.published
-                                              and re.search(r"\d", to_ascii_digits(t.text)))]
+                                              and _DATELINE_END.match(sentence.text[t.end:]))]
         statement = next((t for t in times if t.role == "statement" and t.value_from), None)
         presence_context = bool(info and info.family == "presence" and _PRESENCE_COUNT.search(normalized))
         quantities = extract_quantities(sentence.text, normalized, lexicons, times, presence_context)
