@@ -86,3 +86,23 @@ def test_unknown_message_field_is_refused(tmp_path):
                               "examples: {fire: [[{text: a}]], ok: [[{text: b}]]}\n")
     with pytest.raises(RuleFileError, match="nope"):
         load_rules(folder)
+
+
+def test_rule_reference_is_up_to_date():
+    from checker.cli.rules_cmd import render_reference
+
+    committed = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert committed == render_reference(RULES, CONDITIONS), "run `checker rules docs > docs/rules.md`"
+
+
+def test_every_command_has_help_text():
+    from typer.main import get_command
+
+    from checker.cli import app
+
+    def walk(command, path=""):
+        for name, sub in getattr(command, "commands", {}).items():
+            assert (sub.help or "").strip(), f"`checker {path}{name}` has no help text"
+            walk(sub, f"{path}{name} ")
+
+    walk(get_command(app))
