@@ -9,7 +9,6 @@ import hashlib
 import logging
 import os
 from collections import defaultdict
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -186,6 +185,10 @@ def analyse(sources: Sequence[Source], claims: Sequence[Claim], config: Config, 
     signal = _signal_function(config, claims, vectors)
     findings = evaluate(claims, sources, pairs, rules, lexicons, config, signal=signal,
                         new_claim_ids=new_claim_ids, cluster_of=cluster_of)
+    if config.nli_cross_encoder:
+        from .nli import add_nli_evidence, cross_encoder_scorer
+
+        findings = add_nli_evidence(findings, claims, cross_encoder_scorer(config.nli_cross_encoder))
     return clusters, findings, embedder
 
 
@@ -244,6 +247,3 @@ def sources_from_texts(articles: Sequence[dict[str, Any]], prefix: str = "ex") -
         ))
     return out
 
-
-def with_published(source: Source, published: str | None) -> Source:
-    return replace(source, published=published)
