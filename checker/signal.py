@@ -24,7 +24,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .signal_features import DEFAULT_FAMILIES, FAMILIES, FeatureBuilder, diffword_vocabulary, load_lexicon
+from .signal_features import (DEFAULT_FAMILIES, FAMILIES, LEXICAL_NAMES, FeatureBuilder, diffword_vocabulary,
+                              load_lexicon)
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,12 @@ class _Network:
     bags: list[tuple[list[np.ndarray], list[np.ndarray]]]  # per bag: layer weights, layer biases
     kind: str  # "linear" (logits = decision function) or "mlp" (logits = log of mean softmax output)
     beta: float  # inverse temperature from the calibration step
+    low: np.ndarray | None = None  # per-feature range seen in training: inputs are clipped to it,
+    high: np.ndarray | None = None  # so a long real sentence cannot push a network into extrapolation
 
     def logits(self, features: np.ndarray) -> np.ndarray:
+        if self.low is not None and self.high is not None:
+            features = np.clip(features, self.low, self.high)
         x = (features - self.mean) / self.scale
         outputs = []
         for weights, biases in self.bags:
@@ -162,10 +167,12 @@ def _read_model(npz_path: Path) -> PairSignal:
             bags=[([arrays[f"w{g}_{k}"].astype(np.float64) for k in range(layers)],
                    [arrays[f"b{g}_{k}"].astype(np.float64) for k in range(layers)]) for g in range(bags)],
             kind=str(meta["classifier_kind"]), beta=float(arrays["beta"]),
+            low=arrays["low"].astype(np.float64), high=arrays["high"].astype(np.float64),
         )
     lexicon_path = meta.get("lexicon_path_override")
     builder = FeatureBuilder(families=tuple(meta["families"]), lexicon=load_lexicon(lexicon_path),
-                             diff_vocab=tuple(meta.get("diff_vocab", ())))
+                             diff_vocab=tuple(meta.get("diff_vocab", ())),
+                             cross_language_overlap=tuple(meta.get("cross_language_overlap", ())))
     expected = len(builder.names(int(meta["embedding_dim"])))
     if network.mean.shape[0] != expected:
         raise ValueError(f"model expects {network.mean.shape[0]} features, the feature builder makes "
@@ -459,9 +466,17 @@ def train_signal(train: PairData, dev: PairData | None, embed: EmbeddingCache, o
     va, vb = embed.vectors(train.texts_a), embed.vectors(train.texts_b)
     X = builder.build(train.texts_a, train.texts_b, va, vb).astype(np.float64)
     y = train.labels
+    if "overlap" in opts.families:
+        names = builder.names(int(va.shape[1]))
+        columns = [k for k, name in enumerate(names) if name in LEXICAL_NAMES["overlap"]]
+        agree_rows = y == LABELS.index("agree")
+        if agree_rows.any():
+            builder.cross_language_overlap = tuple(round(float(v), 6) for v in X[agree_rows][:, columns].mean(axis=0))
 
     # Threshold from out-of-fold probabilities on train: honest, and dev stays a true held-out set.
     network, oof, calibrated = _fit_calibrated(X, y, opts)
+    if network is not None:
+        network.low, network.high = X.min(axis=0), X.max(axis=0)
     threshold, oof_f1 = best_threshold(y, oof[:, 1])
     dim = int(va.shape[1])
     meta: dict[str, Any] = {
@@ -480,6 +495,7 @@ def train_signal(train: PairData, dev: PairData | None, embed: EmbeddingCache, o
         "embedding_dim": dim,
         "n_features": int(X.shape[1]),
         "diff_vocab": list(vocab),
+        "cross_language_overlap": list(builder.cross_language_overlap),
         "lexicon": "rules/lexicon/contrast.yaml",
         "threshold": threshold,
         "threshold_chosen_on": f"{opts.calibration_folds}-fold out-of-fold predictions on the training data",
@@ -520,7 +536,8 @@ def save_model(result: TrainResult, npz_path: Path) -> list[Path]:
     net = result.network
     arrays: dict[str, np.ndarray] = {"mean": net.mean.astype(np.float64), "scale": net.scale.astype(np.float64),
                                      "beta": np.array(net.beta), "n_layers": np.array(len(net.bags[0][0])),
-                                     "n_bags": np.array(len(net.bags))}
+                                     "n_bags": np.array(len(net.bags)),
+                                     "low": net.low.astype(np.float64), "high": net.high.astype(np.float64)}
     for g, (weights, biases) in enumerate(net.bags):
         for k, (w, b) in enumerate(zip(weights, biases)):
             arrays[f"w{g}_{k}"] = w.astype(np.float64)

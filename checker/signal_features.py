@@ -228,6 +228,15 @@ class TextFacts:
     # (rise, ذهب) and (fall, دولار), so a text with (fall, ذهب) contradicts it even though both
     # texts contain both directions.
     directed: frozenset[tuple[int, str, str]] = frozenset()
+    script: str = "none"  # "arabic", "latin" or "none": word overlap means nothing across scripts
+
+
+def _script(tokens: Sequence[str]) -> str:
+    arabic = sum(1 for t in tokens if _ARABIC.match(t))
+    latin = sum(1 for t in tokens if t[:1].isascii() and t[:1].isalpha())
+    if not arabic and not latin:
+        return "none"
+    return "arabic" if arabic >= latin else "latin"
 
 
 def _number_key(raw: str) -> str:
@@ -312,6 +321,7 @@ def analyse(text: str, lexicon: ContrastLexicon) -> TextFacts:
         else:
             buckets[kind].add(value)
     return TextFacts(
+        script=_script(tokens),
         tokens=tuple(tokens),
         token_set=frozenset(tokens),
         numbers=frozenset(numbers),
@@ -342,6 +352,10 @@ LEXICAL_NAMES: dict[str, tuple[str, ...]] = {
     "entities": ("entity_swap", "entity_one_side", "capitalised_swap", "capitalised_one_side"),
     "hedge": ("hedge_one_side", "hedge_vs_commitment"),
 }
+
+
+_CROSS_LANGUAGE_NOISE = frozenset({"antonym_one_side", "numbers_one_side", "years_one_side", "entity_one_side",
+                                   "capitalised_swap", "capitalised_one_side"})
 
 
 def _char3(tokens: Sequence[str]) -> set[str]:
@@ -497,6 +511,11 @@ class FeatureBuilder:
     families: tuple[str, ...]
     lexicon: ContrastLexicon
     diff_vocab: tuple[str, ...] = ()
+    # Overlap features of an Arabic–English pair are zero whatever they say (no shared words), and
+    # training has no such pairs; they get these values instead — the training paraphrases' mean —
+    # so language-independent evidence (numbers, dates, bilingual antonym and entity groups,
+    # negation, cosine) decides.
+    cross_language_overlap: tuple[float, ...] = ()
     _facts: dict[str, TextFacts] = field(default_factory=dict, repr=False)
 
     def facts(self, text: str) -> TextFacts:
@@ -508,16 +527,17 @@ class FeatureBuilder:
         return hit
 
     def names(self, dim: int) -> list[str]:
+        """Column names, in the order `build` lays the blocks out."""
         names: list[str] = []
+        if "cosine" in self.families:
+            names.append("cosine")
+        if "embedding" in self.families:
+            names += [f"absdiff_{i}" for i in range(dim)] + [f"prod_{i}" for i in range(dim)]
         for fam in self.families:
-            if fam == "cosine":
-                names.append("cosine")
-            elif fam == "embedding":
-                names += [f"absdiff_{i}" for i in range(dim)] + [f"prod_{i}" for i in range(dim)]
-            elif fam == "diffwords":
-                names += [f"diff:{w}" for w in self.diff_vocab]
-            else:
+            if fam in LEXICAL_NAMES:
                 names += list(LEXICAL_NAMES[fam])
+        if "diffwords" in self.families and self.diff_vocab:
+            names += [f"diff:{w}" for w in self.diff_vocab]
         return names
 
     def build(self, texts_a: Sequence[str], texts_b: Sequence[str], vecs_a: np.ndarray,
@@ -540,6 +560,19 @@ class FeatureBuilder:
                 for fam in lexical_fams:
                     row += values[fam]
                 lex[i] = row
+            if "overlap" in lexical_fams and self.cross_language_overlap:
+                # "on one side only" features count lexicon hits the other language's side may
+                # simply lack words for (a dateline year, "nearly a decade" vs "تسع سنوات", capitals):
+                # across languages they are noise, so they are zeroed
+                columns = [name for fam in lexical_fams for name in LEXICAL_NAMES[fam]]
+                one_sided = [k for k, name in enumerate(columns) if name in _CROSS_LANGUAGE_NOISE]
+                start = sum(len(LEXICAL_NAMES[f]) for f in lexical_fams[:lexical_fams.index("overlap")])
+                width_overlap = len(LEXICAL_NAMES["overlap"])
+                for i, (ta, tb) in enumerate(zip(texts_a, texts_b)):
+                    sa, sb = self.facts(ta).script, self.facts(tb).script
+                    if sa != sb and "none" not in (sa, sb):
+                        lex[i, start:start + width_overlap] = self.cross_language_overlap
+                        lex[i, one_sided] = 0.0
             blocks.append(lex)
         if "diffwords" in self.families and self.diff_vocab:
             index = {w: j for j, w in enumerate(self.diff_vocab)}

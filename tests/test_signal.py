@@ -92,11 +92,18 @@ def test_clear_contradictions_and_paraphrases_with_real_embeddings():
         ("The dollar jumps to a three-year high", "The dollar falls to its lowest in three years"),
         ("The ceasefire holds", "The ceasefire collapsed"),
         ("استمرار وقف إطلاق النار في غزة", "انهيار وقف إطلاق النار في غزة"),
+        # across languages: no shared words, the figures and the bilingual antonym groups decide
+        ("رفع البنك المركزي المصري أسعار الفائدة بمقدار 600 نقطة أساس",
+         "Egypt's central bank raised interest rates by 200 basis points"),
+        ("الهدنة صامدة في غزة", "The Gaza ceasefire collapsed"),
     ]
     paraphrases = [
         ("الدولار يقفز إلى أعلى مستوى في ثلاث سنوات", "الدولار يرتفع لأعلى مستوياته منذ ثلاث سنوات"),
         ("The dollar jumps to a three-year high", "The dollar climbs to its highest level in three years"),
         ("The ceasefire holds", "The ceasefire is holding"),
+        ("رفع البنك المركزي المصري أسعار الفائدة بمقدار 600 نقطة أساس",
+         "Egypt's central bank raised interest rates by 600 basis points"),
+        ("الهدنة صامدة في غزة", "The Gaza ceasefire is holding"),
     ]
     use = USE(threads=2)
     pairs = contradictions + paraphrases
