@@ -588,6 +588,7 @@ def ablation_markdown(rows: list[dict[str, Any]]) -> str:
     lines = ["| setting | classifier | features | train 5-fold OOF agree/disagree F1 | dev 3-class macro F1 "
              "| dev agree/disagree macro F1 |", "|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['setting']} | {r['classifier']} | {r['features']} | {r['train_oof_f1']:.3f} "
+        setting = r["setting"].replace("|", "\\|")
+        lines.append(f"| {setting} | {r['classifier']} | {r['features']} | {r['train_oof_f1']:.3f} "
                      f"| {r['dev_f1_3class']:.3f} | {r['dev_agree_disagree_f1']:.3f} |")
     return "\n".join(lines) + "\n"
