@@ -23,6 +23,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from .config import default_rules_dir
+from .textnorm import normalize_for_matching as _normalize
 
 log = logging.getLogger(__name__)
 
@@ -31,18 +32,6 @@ FAMILIES = ("cosine", "embedding", "overlap", "negation", "antonym", "numbers", 
 # The shipped model's families: the ablation (docs/signal.md) shows the raw embedding block and the
 # learned diff-word vocabulary overfit ANS topics and lower dev F1.
 DEFAULT_FAMILIES = ("cosine", "overlap", "negation", "antonym", "numbers", "dates", "entities", "hedge")
-
-try:  # the shared normaliser (helper H1); the fallback below folds the same variants
-    from .textnorm import normalize_for_matching as _normalize
-except ImportError:  # pragma: no cover - only while textnorm is not in the tree
-    _DIAC = re.compile("[\u064b-\u0652\u0670\u0640]")
-    _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه",
-                           **{c: str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")},
-                           **{c: str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}})
-
-    def _normalize(s: str) -> str:
-        return " ".join(_DIAC.sub("", s).translate(_FOLD).lower().split())
-
 
 _WORD = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*", re.UNICODE)
 _ARABIC = re.compile(r"[\u0621-\u064a]")
