@@ -430,6 +430,25 @@ def best_threshold(labels: np.ndarray, p_contradict: np.ndarray) -> tuple[float,
     return float(grid[k]), float(scores[k])
 
 
+HIGH_PRECISION = 0.9
+
+
+def _precision(labels: np.ndarray, p_contradict: np.ndarray, threshold: float) -> float:
+    keep = labels != LABELS.index("other")
+    flagged = p_contradict[keep] >= threshold
+    if not flagged.any():
+        return 1.0
+    return float((labels[keep][flagged] == LABELS.index("contradict")).mean())
+
+
+def precision_threshold(labels: np.ndarray, p_contradict: np.ndarray, target: float) -> float:
+    """Lowest cut (0.05 steps of 0.01) at which flagged agree/disagree rows are >= target contradictions."""
+    for t in np.round(np.arange(0.05, 0.991, 0.01), 2):
+        if _precision(labels, p_contradict, float(t)) >= target:
+            return float(t)
+    return 0.99
+
+
 def scores(labels: np.ndarray, proba: np.ndarray, threshold: float) -> dict[str, float]:
     from sklearn.metrics import accuracy_score, f1_score
 
@@ -478,6 +497,7 @@ def train_signal(train: PairData, dev: PairData | None, embed: EmbeddingCache, o
     if network is not None:
         network.low, network.high = X.min(axis=0), X.max(axis=0)
     threshold, oof_f1 = best_threshold(y, oof[:, 1])
+    precise = precision_threshold(y, oof[:, 1], HIGH_PRECISION)
     dim = int(va.shape[1])
     meta: dict[str, Any] = {
         "format": MODEL_FORMAT,
@@ -500,6 +520,9 @@ def train_signal(train: PairData, dev: PairData | None, embed: EmbeddingCache, o
         "threshold": threshold,
         "threshold_chosen_on": f"{opts.calibration_folds}-fold out-of-fold predictions on the training data",
         "train_oof_agree_disagree_macro_f1": round(oof_f1, 4),
+        "threshold_high_precision": precise,
+        "threshold_high_precision_note": f"lowest cut whose train out-of-fold precision for contradict "
+                                         f"is >= {HIGH_PRECISION} (for corpora where contradictions are rare)",
         "seed": opts.seed,
         "date": time.strftime("%Y-%m-%d", time.gmtime()),
         "trained_on": sources or [],
@@ -515,6 +538,10 @@ def train_signal(train: PairData, dev: PairData | None, embed: EmbeddingCache, o
         dev_proba = network.proba(dev_features) if network else calibrated(dev_features)
         meta["dev"] = scores(dev.labels, dev_proba, threshold)
         best_t, best_f1 = best_threshold(dev.labels, dev_proba[:, 1])
+        meta["dev"]["agree_disagree_macro_f1_at_high_precision_threshold"] = round(
+            binary_f1(dev.labels, dev_proba[:, 1], precise), 4)
+        meta["dev"]["contradict_precision_at_high_precision_threshold"] = round(
+            _precision(dev.labels, dev_proba[:, 1], precise), 4)
         meta["dev"]["oracle_threshold_on_dev"] = best_t
         meta["dev"]["agree_disagree_macro_f1_at_oracle_threshold"] = round(best_f1, 4)
         meta["dev_rows"] = {label: int((dev.labels == k).sum()) for k, label in enumerate(LABELS)}
