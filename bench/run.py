@@ -439,13 +439,36 @@ def gate_measurement(force: bool, measure_missing: bool) -> dict[str, Any] | Non
             STATE.mkdir(parents=True, exist_ok=True)
             (STATE / "gate.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
         return json.loads((STATE / "gate.json").read_text(encoding="utf-8"))
-    curve = {}
+    curve = committed_gate_curve()
     for path in sorted(gate_cache.glob("gate-n*.json")):
-        curve[path.stem.removeprefix("gate-n")] = json.loads(path.read_text(encoding="utf-8"))
+        curve.setdefault(path.stem.removeprefix("gate-n"), json.loads(path.read_text(encoding="utf-8")))
+    if str(GATE_SIZE) in curve:
+        at = curve[str(GATE_SIZE)]
+        return {"curve": curve, "gate_one_vs_alone_at_5000": {
+            "value": at.get("ratio"), "articles": GATE_SIZE, "ratio_wall": at.get("ratio_wall"),
+            "measure": "CPU seconds, gate / alone (bench/gate_bench.py)", "peak_rss_mb": at.get("peak_rss_mb")}}
     if curve:
         log.warning("bench: gate measured at %s stored articles only; `--gate` measures %d",
                     ", ".join(curve), GATE_SIZE)
     return {"curve": curve} if curve else None
+
+
+def committed_gate_curve() -> dict[str, dict[str, Any]]:
+    """The gate curve as bench/gate_bench.py last wrote it into results_gate.md (one `- n=N: {json}` line
+    per size): the committed numbers, for when its cache lives on another machine."""
+    import re
+
+    path = BENCH / "results_gate.md"
+    curve: dict[str, dict[str, Any]] = {}
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            match = re.match(r"^- n=(\d+): (\{.*\})\s*$", line)
+            if match:
+                try:
+                    curve[match.group(1)] = json.loads(match.group(2))
+                except json.JSONDecodeError:
+                    continue
+    return curve
 
 
 def summary(runs: dict[str, dict[str, Any]], gate: dict[str, Any] | None,
@@ -520,10 +543,12 @@ def render_markdown(results: dict[str, Any]) -> str:
               f"not measured yet (`bench/run.py --gate` or `bench/gate_bench.py --sizes {GATE_SIZE}`)"), ""]
     curve = (results.get("gate") or {}).get("curve") or {}
     if curve:
-        rows = [[n, m.get("alone_seconds"), m.get("gate_seconds"), m.get("ratio"), m.get("peak_rss_mb")]
+        rows = [[n, m.get("alone_cpu_s", m.get("alone_seconds")), m.get("gate_cpu_s", m.get("gate_seconds")),
+                 m.get("ratio"), m.get("ratio_wall"), m.get("peak_rss_mb")]
                 for n, m in sorted(curve.items(), key=lambda kv: int(kv[0]))]
-        lines += [tabulate(rows, ["stored articles", "alone s", "gate s", "gate/alone", "peak RSS MB"],
-                           tablefmt="github"), "", "From `bench/gate_bench.py` (see `results_gate.md`).", ""]
+        lines += [tabulate(rows, ["stored articles", "alone s", "gate s", "gate/alone", "gate/alone (wall)",
+                                  "peak RSS MB"], tablefmt="github"), "",
+                  "From `bench/gate_bench.py` (CPU seconds where it reports them; see `results_gate.md`).", ""]
     profile = results.get("profile")
     if profile:
         lines += ["## Profile", "", f"Stage `{profile['stage']}` on {profile.get('corpus')}: {profile['seconds']} s; "
