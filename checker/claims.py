@@ -151,6 +151,8 @@ def _negated(normalized: str, event: Hit, lexicons: Lexicons) -> bool:
     return lexicons.negation.any(" ".join(before))
 
 
+_AGE_AFTER = re.compile(r"^[\s-]*old\b", re.I)
+_AGE_BEFORE = re.compile(r"(العمر|عمره|عمرها|aged?)\s*$", re.I)
 _DATELINE_END = re.compile(r"^\s*(?:\([^)]{0,20}\)\s*)?(?:[—–\-:]|$)")
 _DATELINE_PLACE = re.compile(r"^[^\W\d][^\n,\-–—:]{1,30}\s*[,\-–—:]")
 
@@ -228,6 +230,9 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
             times = [t for t in times if not (t.start < 40 and t.value_from == source.published
                                               and t.value_to == source.published
                                               and _DATELINE_END.match(sentence.text[t.end:]))]
+        # "the 31-year-old", "البالغ من العمر 31 عاما": ages are not durations
+        times = [t for t in times if not (_AGE_AFTER.match(sentence.text[t.end:]) or _AGE_BEFORE.search(
+            sentence.text[max(0, t.start - 20): t.start]))]
         statement = next((t for t in times if t.role == "statement" and t.value_from), None)
         presence_context = bool(info and info.family == "presence" and _PRESENCE_COUNT.search(normalized))
         quantities = extract_quantities(sentence.text, normalized, lexicons, times, presence_context)

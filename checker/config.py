@@ -45,9 +45,9 @@ class Config:
     duration_tolerance_days: int = 31  # announcement + duration vs stated deadline
     # learned signal
     signal_enabled: bool = True
-    signal_contradiction_threshold: float = 0.9
-    signal_tension_threshold: float = 0.75
-    signal_min_similarity: float = 0.55
+    signal_contradiction_threshold: float = 0.9  # above this the classifier alone calls a contradiction
+    signal_tension_threshold: float = 0.4  # the model's own threshold (ANS, chosen on train): a tension
+    signal_min_similarity: float = 0.45
     nli_cross_encoder: str | None = None  # optional user-supplied sentence-transformers CrossEncoder path
     # gate
     fail_on: str = "error"

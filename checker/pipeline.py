@@ -30,7 +30,7 @@ def pipeline_version(config: Config) -> str:
     for path in sorted(lexicon_dir.glob("*.yaml")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    for name in ("claims.py", "timex.py", "segment.py", "facets.py"):
+    for name in ("ingest.py", "claims.py", "timex.py", "segment.py", "facets.py"):
         module = Path(__file__).with_name(name)
         if module.exists():
             digest.update(module.read_bytes())
@@ -124,6 +124,8 @@ def candidate_pairs(claims: Sequence[Claim], vectors, config: Config, lexicons,
     for members in blocks.values():
         if len(members) < 2 or len(members) > BLOCK_MAX:
             continue
+        if query_set is not None and not query_set.intersection(members):
+            continue  # the gate: only blocks that hold a new claim
         rows = np.array(members)
         sims = vectors[rows] @ vectors[rows].T
         for x in range(len(members)):
@@ -158,6 +160,7 @@ def _signal_function(config: Config, claims: Sequence[Claim], vectors) -> Callab
             cache[key] = float(probs[0][contradict])
         return cache[key]
 
+    p_contradict.explain = lambda a, b: list(model.explain(a.text, b.text))  # type: ignore[attr-defined]
     return p_contradict
 
 

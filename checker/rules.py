@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from functools import lru_cache
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -164,10 +165,21 @@ def c_clocks(ctx: PairContext, a: Any = None, b: Any = None) -> bool:
     return (a is None or ctx.a.clock in _as_list(a)) and (b is None or ctx.b.clock in _as_list(b))
 
 
+def _span(f: Facet) -> int:
+    return (f.asserted_to - f.asserted_from).days if f.asserted_from and f.asserted_to else 10 ** 6
+
+
 def c_asserted_within(ctx: PairContext, days: Any = "plan_overlap_days") -> bool:
-    """Both were asserted within `days` of each other (unknown dates never count as within)."""
+    """Both were asserted within `days` of each other. Unknown dates never count as within, and neither
+    do partial ones wider than `days` ("2024" overlaps everything, so it proves nothing)."""
+    limit = int(ctx.cfg(days))
+    if ctx.a.source.id == ctx.b.source.id and (ctx.a.asserted_from, ctx.a.asserted_to) == (
+            ctx.b.asserted_from, ctx.b.asserted_to) and ctx.a.asserted_from is not None:
+        return True  # one article, one clock, however coarse its date
+    if _span(ctx.a) > limit or _span(ctx.b) > limit:
+        return False
     gap = _assert_gap(ctx)
-    return gap is not None and gap <= int(ctx.cfg(days))
+    return gap is not None and gap <= limit
 
 
 def c_asserted_unknown(ctx: PairContext) -> bool:
@@ -243,6 +255,43 @@ def c_polarity_differs(ctx: PairContext) -> bool:
     return ctx.a.claim.polarity != ctx.b.claim.polarity
 
 
+def c_window_from_statement(ctx: PairContext) -> bool:
+    """Facet a's window is counted from a stated announcement date, or both facets share one sentence."""
+    return (ctx.a.time is not None and ctx.a.time.anchor_how == "statement") or ctx.a.claim.id == ctx.b.claim.id
+
+
+def c_some_time_agrees(ctx: PairContext) -> bool:
+    """Some event date of one claim matches some event date of the other (within the date tolerance)."""
+    tol = timedelta(days=ctx.config.date_tolerance_days)
+    xs = [f for f in _claim_facets(ctx, ctx.a) if f.time is not None and f.clock == "event" and f.value_from]
+    ys = [f for f in _claim_facets(ctx, ctx.b) if f.time is not None and f.clock == "event" and f.value_from]
+    return any(x.value_from - tol <= y.value_to and y.value_from - tol <= x.value_to
+               for x in xs for y in ys if x.value_to and y.value_to)
+
+
+def c_slots_comparable(ctx: PairContext) -> bool:
+    """Both claims carry dated plans, dated events or figures of one family: the slot rules are the
+    authority on such a pair, whatever a classifier says."""
+    if not c_same_family(ctx):
+        return False
+    kinds = lambda f: {(x.kind, x.clock) for x in _claim_facets(ctx, f) if x.kind in ("time", "figure", "announce")}  # noqa: E731
+    return bool(kinds(ctx.a) & kinds(ctx.b))
+
+
+def c_opposite_moves(ctx: PairContext) -> bool:
+    """One claim has the presence ending (leave), the other has it going on (stay, or a denied departure)."""
+    def move(f: Facet) -> str | None:
+        direction = _direction(ctx.lexicons, f.claim)
+        if direction == "leave":
+            return "ends" if f.claim.polarity == "positive" else "goes_on"
+        if direction == "stay":
+            return "goes_on" if f.claim.polarity == "positive" else "ends"
+        return None
+
+    a, b = move(ctx.a), move(ctx.b)
+    return a is not None and b is not None and a != b
+
+
 def c_same_subject(ctx: PairContext) -> bool:
     """Both claims name exactly the same subject (German forces and German forces, not just allies)."""
     return ctx.a.claim.subject is not None and ctx.a.claim.subject == ctx.b.claim.subject
@@ -312,6 +361,9 @@ def c_signal(ctx: PairContext, min: Any = "signal_contradiction_threshold") -> b
         return False
     p = ctx.signal(ctx.a.claim, ctx.b.claim)
     ctx.notes["p_contradict"] = round(float(p), 3)
+    explain = getattr(ctx.signal, "explain", None)
+    if explain is not None and p >= float(ctx.cfg(min)):
+        ctx.notes["signal_features"] = explain(ctx.a.claim, ctx.b.claim)
     return p >= float(ctx.cfg(min))
 
 
@@ -340,6 +392,8 @@ def c_window_misses_deadline(ctx: PairContext, tolerance: Any = "duration_tolera
         return False
     if b.time.role not in ("deadline", "point", "until") or b.clock != "plan" or b.time.granularity == "vague":
         return False
+    if a.value_from and a.value_to and (a.value_to - a.value_from).days > 3660:
+        return False  # a window of over ten years is a span of history, not a timetable
     gap = _days(a.value_to, b.value_to)
     if gap is None or gap <= int(ctx.cfg(tolerance)):
         return False
@@ -513,6 +567,19 @@ def _parse_conditions(items: Any, path: Path, rule_id: str, key: str) -> tuple[C
 
 
 def load_rules(rules_dir: str | Path) -> list[Rule]:
+    """Every rule in the folder, validated; cached until a rule file changes."""
+    folder = Path(rules_dir)
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.yaml"))) \
+        if folder.is_dir() else ()
+    return list(_load_rules_cached(str(folder), stamp))
+
+
+@lru_cache(maxsize=8)
+def _load_rules_cached(rules_dir: str, stamp: tuple) -> tuple[Rule, ...]:
+    return tuple(_load_rules(rules_dir))
+
+
+def _load_rules(rules_dir: str | Path) -> list[Rule]:
     folder = Path(rules_dir)
     if not folder.is_dir():
         raise RuleFileError("rules folder not found", path=str(folder), hint="pass --rules DIR or restore rules/")
@@ -616,9 +683,22 @@ def evaluate(
     """All findings for a corpus. `pairs` are candidate claim pairs (i, j, similarity) from matching;
     `new_claim_ids` (the CI gate) limits every check to those involving at least one new claim."""
     by_id = {s.id: s for s in sources}
-    facets = {c.id: facets_of(c, by_id[c.source_id]) for c in claims}
+    pairs = list(pairs)
     hits: list[_Hit] = []
     involved = (lambda *cs: True) if new_claim_ids is None else (lambda *cs: any(c.id in new_claim_ids for c in cs))
+    if new_claim_ids is None:
+        wanted = claims
+    else:  # the gate: facets only for new claims, their partners and the drift groups they touch
+        partners = {claims[k].id for i, j, _ in pairs if claims[i].id in new_claim_ids or claims[j].id in new_claim_ids
+                    for k in (i, j)}
+        new_sources = {c.source_id for c in claims if c.id in new_claim_ids}
+        touched = {(c.event_family, _group(lexicons, c.subject)) for c in claims if c.id in new_claim_ids}
+        wanted = [c for c in claims if c.id in partners or c.source_id in new_sources
+                  or (c.event_family, _group(lexicons, c.subject)) in touched]
+    facets = _LazyFacets(by_id)
+    for c in wanted:
+        facets[c.id] = facets_of(c, by_id[c.source_id])
+    facets.claims = {c.id: c for c in claims}
 
     def ctx_for(fa: Facet, fb: Facet, sim: float) -> PairContext:
         return PairContext(fa, fb, sim, config, lexicons, signal)
@@ -629,7 +709,7 @@ def evaluate(
     chain_rules = [r for r in rules if r.scope == "chain"]
     signal_rules = [r for r in rules if r.scope == "signal"]
 
-    for claim in claims:
+    for claim in wanted:
         if not involved(claim):
             continue
         for f in facets[claim.id]:
@@ -639,7 +719,7 @@ def evaluate(
                     hits.append(_Hit(rule, f, f, ctx.notes, 1.0))
 
     by_source: dict[str, list[Claim]] = defaultdict(list)
-    for claim in claims:
+    for claim in wanted:
         by_source[claim.source_id].append(claim)
     for source_id, own in by_source.items():
         if not involved(*own):
@@ -684,7 +764,7 @@ def evaluate(
             decided.add(key)
 
     if chain_rules:
-        hits.extend(_chains(chain_rules, claims, facets, lexicons, config, involved, signal))
+        hits.extend(_chains(chain_rules, wanted, facets, lexicons, config, involved, signal))
     decided |= {frozenset((h.a.claim.id, h.b.claim.id)) for h in hits}
 
     if signal is not None and signal_rules:
@@ -710,6 +790,21 @@ def _change_type(a: Facet, b: Facet) -> str:
     if weak(a) != weak(b) or a.claim.polarity != b.claim.polarity:
         return "commitment"
     return "deadline"
+
+
+class _LazyFacets(dict):
+    """Facets per claim id, computed on first use (the gate touches few claims of a large corpus)."""
+
+    def __init__(self, sources: dict[str, Source]):
+        super().__init__()
+        self.sources = sources
+        self.claims: dict[str, Claim] = {}
+
+    def __missing__(self, claim_id: str) -> list[Facet]:
+        claim = self.claims[claim_id]
+        value = facets_of(claim, self.sources[claim.source_id])
+        self[claim_id] = value
+        return value
 
 
 def _chains(chain_rules: Sequence[Rule], claims: Sequence[Claim], facets: dict[str, list[Facet]],
@@ -894,7 +989,7 @@ def _finding(hit: _Hit, side_a: list[Facet], side_b: list[Facet], cluster_of: di
         "independent_origins": {"a": len(origins_a), "b": len(origins_b)},
         "similarity": round(hit.similarity, 3),
     }
-    for k in ("delta_days", "gap_days", "p_contradict", "suggestion", "chain"):
+    for k in ("delta_days", "gap_days", "p_contradict", "signal_features", "suggestion", "chain"):
         if hit.notes.get(k) not in (None, ""):
             evidence[k] = hit.notes[k]
     if ra.asserted_partial or rb.asserted_partial:

@@ -54,7 +54,8 @@ def main() -> None:
     from ..errors import CheckerError
 
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except CheckerError as exc:
         print(f"checker: {exc.one_line()}", file=sys.stderr)
         sys.exit(exc.exit_code)
