@@ -139,7 +139,8 @@ def candidate_pairs(claims: Sequence[Claim], vectors, config: Config, lexicons,
     return sorted(((i, j, s) for (i, j), s in found.items()), key=lambda t: (t[0], t[1]))
 
 
-def _signal_function(config: Config, claims: Sequence[Claim], vectors) -> Callable[[Claim, Claim], float] | None:
+def _signal_function(config: Config, claims: Sequence[Claim], vectors,
+                     pairs: Sequence[tuple[int, int, float]] = ()) -> Callable[[Claim, Claim], float] | None:
     if not config.signal_enabled:
         return None
     try:
@@ -152,6 +153,15 @@ def _signal_function(config: Config, claims: Sequence[Claim], vectors) -> Callab
     row = {c.id: i for i, c in enumerate(claims)}
     cache: dict[tuple[str, str], float] = {}
     contradict = list(model.labels).index("contradict")
+    # one batched prediction for every pair the signal rules may ask about
+    batch = [(i, j) for i, j, sim in pairs
+             if sim >= config.signal_min_similarity and claims[i].source_id != claims[j].source_id]
+    if batch:
+        left, right = [i for i, _ in batch], [j for _, j in batch]
+        probs = model.predict([claims[i].text for i in left], [claims[j].text for j in right],
+                              vectors[left], vectors[right])
+        for (i, j), p in zip(batch, probs[:, contradict]):
+            cache[(claims[i].id, claims[j].id)] = cache[(claims[j].id, claims[i].id)] = float(p)
 
     def p_contradict(a: Claim, b: Claim) -> float:
         key = (a.id, b.id)
@@ -185,7 +195,7 @@ def analyse(sources: Sequence[Source], claims: Sequence[Claim], config: Config, 
     strong = [CandidatePair(i, j, s, 0.0, s) for i, j, s in pairs if s >= config.same_fact_similarity]
     clusters = cluster_claims(claims, vectors, strong, config, previous=previous_clusters) if claims else []
     cluster_of = {cid: k.id for k in clusters for cid in k.claims}
-    signal = _signal_function(config, claims, vectors)
+    signal = _signal_function(config, claims, vectors, pairs)
     findings = evaluate(claims, sources, pairs, rules, lexicons, config, signal=signal,
                         new_claim_ids=new_claim_ids, cluster_of=cluster_of)
     if config.nli_cross_encoder:

@@ -278,17 +278,19 @@ def c_slots_comparable(ctx: PairContext) -> bool:
     return bool(kinds(ctx.a) & kinds(ctx.b))
 
 
+def _move(f: Facet, lexicons: Lexicons) -> str | None:
+    """What a claim says happens to a presence: it "ends" (leave, or a denied stay) or "goes_on"."""
+    direction = _direction(lexicons, f.claim)
+    if direction == "leave":
+        return "ends" if f.claim.polarity == "positive" else "goes_on"
+    if direction == "stay":
+        return "goes_on" if f.claim.polarity == "positive" else "ends"
+    return None
+
+
 def c_opposite_moves(ctx: PairContext) -> bool:
     """One claim has the presence ending (leave), the other has it going on (stay, or a denied departure)."""
-    def move(f: Facet) -> str | None:
-        direction = _direction(ctx.lexicons, f.claim)
-        if direction == "leave":
-            return "ends" if f.claim.polarity == "positive" else "goes_on"
-        if direction == "stay":
-            return "goes_on" if f.claim.polarity == "positive" else "ends"
-        return None
-
-    a, b = move(ctx.a), move(ctx.b)
+    a, b = _move(ctx.a, ctx.lexicons), _move(ctx.b, ctx.lexicons)
     return a is not None and b is not None and a != b
 
 
@@ -896,13 +898,13 @@ def _snap_dates(hits: list[_Hit], tolerance: int) -> dict[str, str]:
     return snap
 
 
-def _side_value(f: Facet, snap: dict[str, str] | None = None) -> tuple:
+def _side_value(f: Facet, snap: dict[str, str] | None = None, lexicons: Lexicons | None = None) -> tuple:
     if f.kind == "figure":
         return ("figure", f.quantity.unit, round(f.quantity.value, 3))
     if f.time is not None:
         value = f.time.value_to or f.time.value_from
         return (f.kind, f.claim.polarity, (snap or {}).get(value, value))
-    return ("bare", f.claim.polarity, f.claim.scope)
+    return ("bare", (_move(f, lexicons) if lexicons else None) or f.claim.polarity)
 
 
 def _origin(source: Source) -> str:
@@ -916,9 +918,9 @@ def _merge(hits: list[_Hit], config: Config, lexicons: Lexicons, cluster_of: dic
     groups: dict[tuple, list[_Hit]] = defaultdict(list)
     for h in hits:
         if h.rule.scope in ("source", "facet"):
-            key = (h.rule.id, h.a.source.id, _side_value(h.a, snap), _side_value(h.b, snap))
+            key = (h.rule.id, h.a.source.id, _side_value(h.a, snap, lexicons), _side_value(h.b, snap, lexicons))
         else:
-            values = frozenset((_side_value(h.a, snap), _side_value(h.b, snap)))
+            values = frozenset((_side_value(h.a, snap, lexicons), _side_value(h.b, snap, lexicons)))
             key = (h.rule.id, h.a.claim.event_family, _group(lexicons, h.a.claim.subject), h.a.claim.location,
                    values)
             if h.rule.scope == "signal":
@@ -928,11 +930,11 @@ def _merge(hits: list[_Hit], config: Config, lexicons: Lexicons, cluster_of: dic
     findings = []
     for key, members in groups.items():
         first = members[0]
-        a_value = _side_value(first.a, snap)
+        a_value = _side_value(first.a, snap, lexicons)
         side_a: dict[str, Facet] = {}
         side_b: dict[str, Facet] = {}
         for h in members:
-            x, y = (h.a, h.b) if _side_value(h.a, snap) == a_value else (h.b, h.a)
+            x, y = (h.a, h.b) if _side_value(h.a, snap, lexicons) == a_value else (h.b, h.a)
             side_a.setdefault(x.claim.id, x)
             side_b.setdefault(y.claim.id, y)
         findings.append(_finding(first, list(side_a.values()), list(side_b.values()), cluster_of))

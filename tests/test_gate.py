@@ -87,7 +87,7 @@ def integrity(path: Path) -> str:
 def warm(tmp_path_factory) -> Path:
     """site/corpus = the seeds with their manifest, site/checker-baseline.yaml made from them, store warm."""
     site = tmp_path_factory.mktemp("warm")
-    shutil.copytree(REPO / "seeds", site / "corpus")
+    shutil.copytree(REPO / "seeds", site / "corpus", ignore=shutil.ignore_patterns(".checker"))
     done = run_checker(["baseline", "create", "--corpus", "corpus", "--baseline", BASELINE], site)
     assert done.returncode == 0, done.stderr
     assert (site / "corpus" / ".checker" / "store.sqlite").is_file()
