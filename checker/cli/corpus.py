@@ -28,6 +28,15 @@ def _table(rows: list[dict], headers: list[str]) -> str:
     return tabulate([[r.get(h, "") for h in headers] for r in rows], headers=headers, tablefmt="simple")
 
 
+def _require_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
+
+
+FORMAT_OPTION = typer.Option("table", "--format", "-f", help="table or json.")
+CONFIG_OPTION = typer.Option(None, "--config", help="A checker.toml with thresholds.")
+
+
 def _short(text: str, n: int = 70) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= n else text[: n - 1] + "…"
@@ -40,7 +49,7 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(Path("reports"), "--out", "-o", help="Folder for findings.json, report.md, report.html."),
         store: Optional[Path] = typer.Option(None, "--store", help="Cache file (default <corpus>/.checker/store.sqlite)."),
         no_store: bool = typer.Option(False, "--no-store", help="Do not read or write the cache."),
-        config_file: Optional[Path] = typer.Option(None, "--config", help="A checker.toml with thresholds."),
+        config_file: Optional[Path] = CONFIG_OPTION,
     ) -> None:
         """Check a corpus: extract claims, match them, run the rules, write the reports."""
         from ..pipeline import run_check
@@ -54,13 +63,12 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def sources(
         paths: List[Path] = typer.Argument(..., help="Article files or folders."),
-        fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+        fmt: str = FORMAT_OPTION,
     ) -> None:
         """List the sources as read: outlet, language, publication date and how it was found, lines kept."""
         from ..ingest import ingest
 
-        if fmt not in FORMATS:
-            raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
+        _require_format(fmt)
         result = ingest(paths)
         rows = [{"id": s.id, "outlet": s.outlet or "", "language": s.language, "published": s.published or "",
                  "published_how": s.published_how, "kept": s.lines_kept, "dropped": s.lines_dropped}
@@ -73,15 +81,14 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def claims(
         paths: List[Path] = typer.Argument(..., help="Article files or folders."),
-        fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
-        config_file: Optional[Path] = typer.Option(None, "--config", help="A checker.toml with thresholds."),
+        fmt: str = FORMAT_OPTION,
+        config_file: Optional[Path] = CONFIG_OPTION,
     ) -> None:
         """Show the claims with their slots and resolved times."""
         from ..ingest import ingest
         from ..pipeline import process_sources
 
-        if fmt not in FORMATS:
-            raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
+        _require_format(fmt)
         config = _config(paths, config_file)
         result = ingest(paths)
         _, found = process_sources(result.sources, config)
@@ -102,14 +109,13 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def clusters(
         paths: List[Path] = typer.Argument(..., help="Article files or folders."),
-        fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
-        config_file: Optional[Path] = typer.Option(None, "--config", help="A checker.toml with thresholds."),
+        fmt: str = FORMAT_OPTION,
+        config_file: Optional[Path] = CONFIG_OPTION,
     ) -> None:
         """Show the clusters of claims that speak of the same fact."""
         from ..pipeline import run_check
 
-        if fmt not in FORMATS:
-            raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
+        _require_format(fmt)
         config = _config(paths, config_file)
         result = run_check(paths, config)
         if fmt == "json":
