@@ -372,17 +372,7 @@ def load_pairs(path: Path, split: str | None = None) -> list[LabelledPair]:
     only where its label depends on the date. An inconsistency pair becomes one two-sentence article.
     """
     pairs = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read pairs ({type(exc).__name__})", path=str(path)) from None
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError:
-            raise UsageError("not a JSON object", path=str(path), line=n) from None
+    for n, row in _json_lines(path, "pairs"):
         if not isinstance(row, dict) or "a" not in row or "b" not in row:
             raise UsageError("a pair needs 'a' and 'b'", path=str(path), line=n)
         (a, date_a), (b, date_b) = _side(row["a"], path, n, "a"), _side(row["b"], path, n, "b")
@@ -577,19 +567,24 @@ class TimexReport:
                 "errors": self.errors}
 
 
-def load_timex(path: Path) -> list[TimexRow]:
-    rows = []
+def _json_lines(path: Path, what: str):
+    """(line number, parsed object) for each non-blank line of a labelled .jsonl file; strict."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read time table ({type(exc).__name__})", path=str(path)) from None
+        raise UsageError(f"cannot read {what} ({type(exc).__name__})", path=str(path)) from None
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            yield n, json.loads(line)
         except json.JSONDecodeError:
             raise UsageError("not a JSON object", path=str(path), line=n) from None
+
+
+def load_timex(path: Path) -> list[TimexRow]:
+    rows = []
+    for n, row in _json_lines(path, "time table"):
         if not isinstance(row, dict) or not row.get("text") or not row.get("anchor") or \
                 "value_from" not in row or "value_to" not in row:
             raise UsageError("a row needs text, anchor, value_from, value_to", path=str(path), line=n)
