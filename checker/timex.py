@@ -481,7 +481,7 @@ def _compile(g: _Grammar) -> None:
     g.duration_cue_of = {_key(w): kind for kind, words in cue_words.items() for w in words}
     g.ago_after = {_key(w) for w in lex["ago_cues_after"]}
     g.rx["event_after"] = _rx(rf"\s+(?P<w>{_alt(lex['event_relative_after'])})\s+(?=[^\W\d_])")
-    g.rx["age_before"] = _rx(rf"(?<!\w)[وبل]?(?:{_alt(lex['age_cues'])})\W*(?:\w+\W+){{0,3}}$")
+    g.rx["age_before"] = _rx(rf"(?<!\w)[وبل]?(?:{_alt(lex['age_cues'])})(?!\w)\W*(?:\w+\W+){{0,3}}$")
     g.rx["superlative"] = _rx(rf"(?<!\w)[لوب]?{_alt(lex['superlative_cues'])}(?!\w)")
     g.rx["not_time"] = _rx(rf"{_L}{_alt(lex['not_times'])}{_R}")
 

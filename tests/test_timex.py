@@ -370,3 +370,9 @@ def test_seed_001_dates():
 def test_resolution_numbers_are_not_years():
     assert find_times("صدر القرار 2100 عن مجلس الأمن", "2021-01-01") == []
     assert find_times("under Resolution 2100", "2021-01-01") == []
+
+
+def test_a_country_name_is_not_an_age_cue():
+    # "السنغال" starts with "السن" (age); the duration after it is still a window
+    refs = find_times("ستنسحب القوات الفرنسية من السنغال في غضون أربعة أشهر", "2025-03-07")
+    assert [(r.role, r.value_to) for r in refs] == [("window", "2025-07-07")]
