@@ -237,6 +237,12 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
         presence_context = bool(info and info.family == "presence" and _PRESENCE_COUNT.search(normalized))
         quantities = extract_quantities(sentence.text, normalized, lexicons, times, presence_context)
 
+        if quantities and any(q.unit == "troops" for q in quantities) and "troop_level" in lexicons.event_info \
+                and not (info and info.family == "presence") \
+                and not any(q.unit.startswith("people_") for q in quantities):
+            # a troop count is a statement about a presence, whatever verb carries it
+            main = Hit("troop_level", "troops", next(q.start for q in quantities if q.unit == "troops"), 0)
+            info = lexicons.event_info["troop_level"]
         subject_hits = lexicons.subjects.find(normalized)
         subject_hit = _nearest(subject_hits, main.start if main else 0)
         cues: list[str] = []

@@ -47,7 +47,8 @@ class Config:
     signal_enabled: bool = True
     signal_contradiction_threshold: float = 0.9  # above this the classifier alone calls a contradiction
     signal_tension_threshold: float = 0.4  # the model's own threshold (ANS, chosen on train): a tension
-    signal_min_similarity: float = 0.45
+    signal_min_similarity: float = 0.45  # headline-sized items (what the classifier was trained on)
+    signal_article_similarity: float = 0.7  # sentences from full articles must be this close
     nli_cross_encoder: str | None = None  # optional user-supplied sentence-transformers CrossEncoder path
     # gate
     fail_on: str = "error"

@@ -150,9 +150,18 @@ def c_compatible_location(ctx: PairContext) -> bool:
     return la is None or lb is None or la == lb
 
 
-def c_similar(ctx: PairContext, min: Any = "same_fact_similarity") -> bool:  # noqa: A002 - YAML key
-    """Embedding similarity of the two claims is at least `min`."""
-    return ctx.similarity >= float(ctx.cfg(min))
+SHORT_ITEM_CHARS = 300  # a headline or a wire flash, not an article
+
+
+def c_similar(ctx: PairContext, min: Any = "same_fact_similarity",  # noqa: A002 - YAML key
+              min_in_articles: Any = None) -> bool:
+    """Embedding similarity of the two claims is at least `min`; with `min_in_articles`, a pair whose
+    claims come from full articles (not headline-sized items) needs that higher similarity instead."""
+    floor = float(ctx.cfg(min))
+    if min_in_articles is not None and (len(ctx.a.source.text) > SHORT_ITEM_CHARS
+                                        or len(ctx.b.source.text) > SHORT_ITEM_CHARS):
+        floor = max(floor, float(ctx.cfg(min_in_articles)))
+    return ctx.similarity >= floor
 
 
 def c_kinds(ctx: PairContext, a: Any = None, b: Any = None) -> bool:
@@ -274,7 +283,9 @@ def c_slots_comparable(ctx: PairContext) -> bool:
     authority on such a pair, whatever a classifier says."""
     if not c_same_family(ctx):
         return False
-    kinds = lambda f: {(x.kind, x.clock) for x in _claim_facets(ctx, f) if x.kind in ("time", "figure", "announce")}  # noqa: E731
+    if ctx.a.claim.event_family == "presence":  # the presence rules cover every move and count
+        return True
+    kinds = lambda f: {x.kind for x in _claim_facets(ctx, f) if x.kind in ("time", "figure", "announce")}  # noqa: E731
     return bool(kinds(ctx.a) & kinds(ctx.b))
 
 
