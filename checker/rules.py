@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import yaml
 
@@ -47,6 +47,7 @@ class PairContext:
     lexicons: Lexicons
     signal: Callable[[Claim, Claim], float] | None = None
     notes: dict[str, Any] = field(default_factory=dict)
+    facets: Mapping[str, list[Facet]] | None = None  # the engine's facets per claim id, computed once
 
     def cfg(self, value: Any) -> Any:
         """A parameter may name a Config attribute ("plan_overlap_days") instead of giving a number."""
@@ -500,10 +501,10 @@ def _typo_suggestion(window: Facet, deadline: Facet, tolerance: int) -> str:
 
 
 def _claim_facets(ctx: PairContext, f: Facet) -> list[Facet]:
-    cache = ctx.notes.setdefault("_facets", {})
-    if f.claim.id not in cache:
-        cache[f.claim.id] = facets_of(f.claim, f.source)
-    return cache[f.claim.id]
+    """All facets of the claim `f` belongs to: the engine's, or computed when a context stands alone."""
+    if ctx.facets is not None:
+        return ctx.facets[f.claim.id]
+    return facets_of(f.claim, f.source)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -714,7 +715,7 @@ def evaluate(
     facets.claims = {c.id: c for c in claims}
 
     def ctx_for(fa: Facet, fb: Facet, sim: float) -> PairContext:
-        return PairContext(fa, fb, sim, config, lexicons, signal)
+        return PairContext(fa, fb, sim, config, lexicons, signal, facets=facets)
 
     facet_rules = [r for r in rules if r.scope == "facet"]
     source_rules = [r for r in rules if r.scope == "source"]
@@ -885,10 +886,9 @@ def _chains(chain_rules: Sequence[Rule], claims: Sequence[Claim], facets: dict[s
             if involved(a.claim, b.claim):
                 ctx = PairContext(a, b, 0.0, config, lexicons, signal,
                                   notes={"gap_days": (when - current_when).days, "chain": key[3],
-                                         "change": _change_type(a, b)})
+                                         "change": _change_type(a, b)}, facets=facets)
                 rule = next((r for r in chain_rules if r.holds(ctx)), None)
                 if rule is not None:
-                    ctx.notes.pop("_facets", None)
                     hits.append(_Hit(rule, a, b, ctx.notes, 0.0))
             current, current_when = values, when
     return hits
