@@ -266,7 +266,7 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
         scope_names = sorted({h.entry for h in lexicons.scope.find(normalized)})
         same_event = [h for h in events if main is not None and h.entry == main.entry]
         polarity = "negative" if any(_negated(normalized, h, lexicons) for h in same_event) else "positive"
-        tense, modality = _tense_and_modality(normalized, main, lexicons, times, source)
+        tense, modality = _tense_and_modality(normalized, main, events, lexicons, times)
         speaker = _speaker(sentence.text, normalized, lexicons)
         attribution = "quoted" if speaker and _QUOTES.search(sentence.text) else "reported" if speaker else "outlet"
 
@@ -312,13 +312,13 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
     return claims
 
 
-def _tense_and_modality(normalized: str, main: Hit | None, lexicons: Lexicons, times: list[TimeRef],
-                        source: Source) -> tuple[str, str]:
+def _tense_and_modality(normalized: str, main: Hit | None, events: list[Hit], lexicons: Lexicons,
+                        times: list[TimeRef]) -> tuple[str, str]:
     future_form = main is not None and any(h.entry == main.entry for h in lexicons.event_future.find(normalized))
     past_form = main is not None and any(h.entry == main.entry for h in lexicons.event_past.find(normalized))
     # a hedge governs what follows it ("I think we won't leave"); "a larger cut than analysts had
     # expected" does not hedge the cut
-    mentions = [h.start for h in lexicons.events.find(normalized) if main is not None and h.entry == main.entry]
+    mentions = [h.start for h in events if main is not None and h.entry == main.entry]
     limit = max(mentions) if mentions else len(normalized)
     hedged = any(h.start < limit for h in lexicons.hedge.find(normalized))
     committed = lexicons.commitment.any(normalized)
