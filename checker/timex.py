@@ -16,29 +16,42 @@ Conventions (DESIGN.md "Time is the heart of it"), and the choices made where it
   start/early = 1st..10th, mid = 11th..20th (granularity week: about ten days); quarters and halves;
   seasons (spring Mar-May, summer Jun-Aug, autumn Sep-Nov, winter Y = Dec Y..Feb Y+1, granularity
   quarter); "earlier this year" = start of the year..anchor, "later this month" = anchor..its end.
+  A quarter or half alone ("the third quarter", "النصف الثاني", "year-end") is of the anchor's year;
+  Maghrebi "الثلاثي"/"السداسي" are quarters/halves. "the first week of" .. "the last week of" a period
+  = days 1-7 .. its last seven (granularity week). Of a span of years ("the decade", "the 1990s"):
+  end = its last year, start = its first, early/late = its first/last three, mid = the middle two.
+  Month parts count from the month's first day, so they hold for Hijri months too ("نهاية شهر رمضان").
 - Roles: deadline ("by", "بحلول", "no later than", "في موعد لا يتجاوز", "before") -> value_from =
   anchor, value_to = end of X ("before X" = the day before X starts); when the anchor is already past
   that end, value_from is None and the note "deadline-before-anchor" says so. until ("حتى", "until")
-  likewise with role until. since ("منذ", "since") -> value_from = start of X, value_to None. "after X"
-  -> since the day after X, note "after".
+  likewise with role until. since ("منذ", "since", "from", "اعتبارا من") -> value_from = start of X,
+  value_to None; "from X to Y" / "بين X و Y" is one range X..Y (a start without a year takes the
+  end's; "between March and May" the first May from March on). "منذ هجوم 7 أكتوبر" is a since
+  across the one word naming the event. "after X" -> since the day after X, note "after".
 - Relative: a day and month without a year ("15 يناير") is the nearest such date to the anchor; a
   month alone ("in June") the nearest such month, a future one counting 1.5 times as far (news mostly
   reports the past: "in June" written on 31 December is the June just gone); with a past marker
   ("آب الماضي", "last August") the previous one, with a future marker the next one. A weekday alone
   ("الثلاثاء", "on Tuesday") is the nearest such weekday at or before the anchor: news reports events
-  that happened; "next Tuesday" / "الثلاثاء المقبل" looks forward.
+  that happened; "next Tuesday" / "الثلاثاء المقبل" looks forward, "this Friday" is the Friday of the
+  anchor's ISO week. "the 15th of this month" / "الخامس عشر من الشهر الجاري" is that day of the
+  relative month. A Hijri month without a year ("رمضان المقبل", "في شهر رمضان") is the one around the
+  anchor, else the nearest; markers pick the previous/next one; صفر/رجب need "شهر" or a marker.
 - Durations: "within N months" / "خلال الـ12 شهراً المقبلة" -> window anchor..anchor+N (granularity
   of the unit); a range ("four to six months") uses its upper end; "N months ago"/"قبل N أشهر" is a
   point N before the anchor; "منذ N أشهر" a since; a bare "six months" a duration anchor..anchor+N;
   "in N months" a point anchor+N, but after a superlative ("أعلى مستوى في 3 أسابيع", "lowest in six
-  months") the period looking back (role point, like "over the past six months"). A duration
+  months") the period looking back (role point, like "over the past six months"; "the past year" /
+  "the past decade" are durations looking back, not the calendar year). Hours count in whole days
+  ("في غضون 48 ساعة" = anchor..anchor+2 days). A duration
   counted from an event ("two weeks after the vote", "بعد ستة أشهر من إعلان") keeps role duration
   with both ends None (note "relative-to-event"); an age ("السن لا يزيد عن 60 عامًا") is no time.
 - Vague: "soon"/"قريبا" = anchor..anchor+Config.soon_days (default 180), "shortly"/"في الوقت
   القريب" = near_future_days (default 90), "in the coming months"/"الأشهر المقبلة" =
   coming_months_days (default 180), "in the coming weeks" = coming_weeks_days (42), "الأيام المقبلة"
   = coming_days_days (14; the last two are read from Config when it has them); granularity vague.
-  "not soon"/"ليس قريبا" = from anchor+soon_days, open end (note "negated").
+  "not soon"/"ليس قريبا" = from anchor+soon_days, open end (note "negated"). "until further notice"
+  / "حتى إشعار آخر" (lexicon open_ended) = from the anchor, open end (note "open-ended").
 - Anchors: a date attached to a statement in the same sentence ("announced on X", "أعلن في X",
   "في بيان ... (X)") gets role "statement" and anchors the relative expressions of its sentence
   (anchor_how "statement"; per sentence, so a whole article passed at once is handled the same);
@@ -56,6 +69,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -288,6 +302,10 @@ class _Grammar:
     ambiguous_months: set[str]
     ambiguous_weekdays: set[str]
     ordinal_of: dict[str, int]
+    standalone_of: dict[str, str] = field(default_factory=dict)  # "the third quarter" -> q3
+    ambiguous_hijri: set[str] = field(default_factory=set)
+    exclusive_cues: set[str] = field(default_factory=set)  # "before X" ends the day before X
+    range_since_cues: set[str] = field(default_factory=set)  # "from X" (to Y)
     duration_cue_of: dict[str, str] = field(default_factory=dict)
     ago_after: set[str] = field(default_factory=set)
     periods: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
@@ -348,7 +366,13 @@ def _grammar(path: str) -> _Grammar:
         ambiguous_months={_key(w) for w in lex["ambiguous_month_words"]},
         ambiguous_weekdays={_key(w) for w in lex["ambiguous_weekday_words"]},
         ordinal_of=_invert(lex["ordinal_days"], int),
+        standalone_of=_invert(lex.get("standalone_parts") or {}),
+        ambiguous_hijri={_key(w) for w in lex.get("ambiguous_hijri_words") or []},
+        exclusive_cues={_key(w) for w in lex.get("exclusive_deadline_cues") or ["before", "قبل", "ahead of", "prior to"]},
+        range_since_cues={_key(w) for w in lex.get("range_since_cues") or []},
     )
+    for w in lex.get("open_ended") or []:
+        g.vague_of[_key(w)] = "open_ended"
     _compile(g)
     return g
 
@@ -391,8 +415,9 @@ def _compile(g: _Grammar) -> None:
     month = _alt(_all(lex["months"])) + _R + r"(?:\.(?=\s*[0-9]))?"
     monthx = rf"(?P<mon>{month}(?:\s*[/\\(]\s*{month}(?:\s*\))?)?)"
     ordinals = _alt(_all(lex["ordinal_days"]))
+    first_day = _alt(lex.get("first_day_words") or ["فاتح"])
     day = (r"(?:(?:ال[\u0640\s]*)?(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?"
-           rf"|(?:the\s+)?(?P<od>{ordinals})(?=\s+(?:من|of)\s))")
+           rf"|(?:the\s+)?(?P<od>{ordinals})(?=\s+(?:من|of)\s)|(?P<fd>{first_day}){_R})")
     # a digit may follow a clitic و/ب/ل ("و15 يناير", "و2023") but not a letter of a word
     day_l = r"(?:(?<![\w.,:/])|(?<=(?<!\w)[وبل]))"
     # not a phone number or a decade ("2024-555", "1990s"); "2011-2014" stays two years
@@ -406,13 +431,15 @@ def _compile(g: _Grammar) -> None:
     rel_days = _alt(_all(lex["relative_days"]))
     hijri_months = _alt(_all(lex["hijri_months"]))
     hijri_mark = _alt(lex["hijri_year_marks"])
+    month_relperiods = [str(w) for off in lex["relative_periods"].get("month", {}).values() for w in off]
+    standalone = _alt(_all(lex.get("standalone_parts") or {"q1": ["Q1"]}))
     g.periods = [
         # 27 أيلول 2025, 27th of September, 2025, 15 يناير من عام 2021
         ("dmy", _rx(rf"{day_l}{day}\s*(?:-\s*)?(?:of\s+|من\s+)?(?:شهر\s+)?{monthx}[\s,،]*"
                     rf"(?:(?:من\s+)?{year_cue}\s+)?{year}")),
         # 27 و28 أيلول 2025, 1-15 September 2025, September 27-28, 2025
         ("ddmy", _rx(rf"{day_l}(?:(?:(?:ما\s+)?بين|من|from|between)\s+)?(?:ال\s*)?(?P<d1>[0-9]{{1,2}})"
-                     rf"\s*(?:-|–|to|and|و|الى|حتي)\s*(?:ال\s*)?(?P<d>[0-9]{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?{monthx}"
+                     rf"\s*(?:-|–|to|and|و|الي|حتي)\s*(?:ال\s*)?(?P<d>[0-9]{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?{monthx}"
                      rf"[\s,،]*(?:(?:من\s+)?{year_cue}\s+)?{year}")),
         ("mddy", _rx(rf"{_L}{monthx}\s+(?P<d1>[0-9]{{1,2}})\s*(?:-|–|to|and)\s*(?P<d>[0-9]{{1,2}}),?\s+{year}")),
         # September 27, 2025
@@ -420,23 +447,31 @@ def _compile(g: _Grammar) -> None:
         # 2025-09-27, 27/09/2025, 27.9.2025
         ("iso", _rx(r"(?<![\w.,/-])(?P<y>(?:19|20)[0-9]{2})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})(?![\w/-])")),
         ("numeric", _rx(r"(?<![\w.,/-])(?P<d>[0-9]{1,2})[/.-](?P<m>[0-9]{1,2})[/.-]"
-                        r"(?P<y>(?:19|20)[0-9]{2})(?![\w/.-])")),
+                        r"(?P<y>(?:19|20)[0-9]{2})(?![\w/-]|[./][0-9])")),
         # أيلول 2025, September of 2025, شهر آب من العام 2010
-        ("my", _rx(rf"{_L}(?:شهر\s+)?{monthx}[\s,،]*(?:(?:of\s+|من\s+)?{year_cue}\s+|of\s+)?{year}")),
+        ("my", _rx(rf"{_LC}(?:شهر\s+)?{monthx}[\s,،]*(?:(?:of\s+|من\s+)?{year_cue}\s+|of\s+)?{year}")),
         # 15 يناير الماضى, 24 كانون الأول/ديسمبر المقبل, 15 January
         ("dm", _rx(rf"{day_l}{day}\s*(?:of\s+|من\s+)?(?:شهر\s+)?{monthx}(?:\s+(?P<mk>{markers}){_R})?")),
         # January 15, last January 15
         ("md", _rx(rf"{_L}(?:{en_markers}\s+)?{monthx}\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?(?![0-9]|[,.]?\s*[0-9]{{3}})")),
         # آب الماضي, last August, شهر آب
-        ("m_marked", _rx(rf"{_L}(?:شهر\s+)?{monthx}\s+(?P<mk>{markers}){_R}")),
+        ("m_marked", _rx(rf"{_LC}(?:شهر\s+)?{monthx}\s+(?P<mk>{markers}){_R}")),
         ("m_en_marked", _rx(rf"{_L}{en_markers}\s+{monthx}")),
-        ("m_month_word", _rx(rf"{_L}شهر\s+{monthx}")),
-        ("m_bare", _rx(rf"{_L}{monthx}")),
+        ("m_month_word", _rx(rf"{_LC}شهر\s+{monthx}")),
+        ("m_bare", _rx(rf"{_LC}{monthx}")),
+        # 2024/03/10 (year first)
+        ("ymd", _rx(r"(?<![\w.,/-])(?P<y>(?:19|20)[0-9]{2})[/.](?P<m>[0-9]{1,2})[/.](?P<d>[0-9]{1,2})(?![\w/-]|[./][0-9])")),
+        # 2025-26, 2025/26: a two-year span (fiscal or season years)
+        ("yy_span", _rx(r"(?<![\w.,/-])(?P<y>(?:19|20)[0-9]{2})\s?[-–/]\s?(?P<y2>[0-9]{2})(?![\w/-]|[.,/][0-9])")),
+        # the 15th of this month, الخامس عشر من الشهر الجاري
+        ("d_relmonth", _rx(rf"{day_l}(?:the\s+)?{day}\s*(?:of|من)\s+(?P<rp>{_alt(month_relperiods)}){_R}")),
+        # the third quarter, النصف الثاني (of the anchor's year)
+        ("part_alone", _rx(rf"(?<![\w-])(?P<part>{standalone}){_R}")),
         # a year (quarters, halves and seasons of it come from qualifiers before it)
         ("year", _rx(rf"(?:(?<![\w.,])|(?<=(?<!\w)[وبل]))(?:(?P<yc>{year_cue})\s+)?{year}")),
         ("decade", _rx(r"(?<![\w.,])(?:the\s+)?(?P<y>(?:1[89]|20)[0-9]0)'?s(?!\w)")),
         ("relperiod", _rx(rf"{_LC}(?P<rp>{_alt(_relperiod_words(lex))}){_R}")),
-        ("season", _rx(rf"{_L}(?:{en_markers}\s+)?(?P<season>{_alt(_all(lex['relative_seasons']))}){_R}"
+        ("season", _rx(rf"{_L}(?:{en_markers}\s+)?(?:the\s+)?(?P<season>{_alt(_all(lex['relative_seasons']))}){_R}"
                        rf"(?:\s+(?P<mk>{markers}){_R})?")),
         ("weakperiod", _rx(rf"{_L}(?P<wp>{_alt(_all(lex['weak_current_periods']))}){_R}")),
         # يوم أمس الخميس, صباح اليوم الجمعة, yesterday
@@ -445,10 +480,15 @@ def _compile(g: _Grammar) -> None:
         ("weekday", _rx(rf"{_LC}(?:(?P<dp>{day_parts})\s+)?(?:(?P<yawm>يوم)\s+)?(?:{en_markers}\s+)?(?P<wd>{weekday}){_R}"
                         rf"(?:\s+(?P<mk>{markers}){_R})?")),
         # 5 ربيع الآخر 1447 هـ
-        ("hijri_dmy", _rx(rf"{day_l}(?P<d>[0-9]{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?(?P<hm>{hijri_months})\s*(?:(?:من\s+)?{year_cue}\s+)?"
+        ("hijri_dmy", _rx(rf"{day_l}(?:(?P<d>[0-9]{{1,2}})|(?P<fd>{first_day}))\s*(?:من\s+)?(?:شهر\s+)?(?P<hm>{hijri_months})\s*(?:(?:من\s+)?{year_cue}\s+)?"
                           rf"(?P<hy>1[345][0-9]{{2}})(?![0-9])(?:\s*{hijri_mark}{_R})?")),
         ("hijri_my", _rx(rf"{_L}(?:شهر\s+)?(?P<hm>{hijri_months})\s*(?:(?:من\s+)?{year_cue}\s+)?"
                          rf"(?P<hy>1[345][0-9]{{2}})(?![0-9])(?:\s*{hijri_mark}{_R})?")),
+        # رمضان المقبل, شهر رمضان, في رمضان (the year from the anchor)
+        ("hijri_m", _rx(rf"{_LC}(?P<shahr>شهر\s+)?(?P<hm>{hijri_months}){_R}(?!\s*[0-9])"
+                        rf"(?:\s+(?:ال)?(?:مبارك|كريم|فضيل){_R})?(?:\s+(?P<mk>{markers}){_R})?")),
+        # عام 1446 هـ: a Hijri year needs its mark
+        ("hijri_y", _rx(rf"{_LC}(?:(?P<yc>{year_cue})\s+)?(?P<hy>1[345][0-9]{{2}})\s*{hijri_mark}{_R}")),
     ]
     twin_links = _alt(lex["hijri_twin_links"])
     g.rx["twin_link"] = _rx(rf"[\s(]*(?:{twin_links}[\s(]*)?")
@@ -471,6 +511,7 @@ def _compile(g: _Grammar) -> None:
         rf"(?:(?P<n1>{num})\s*(?:{joiner}\s*|و\s*|and\s+)(?P<n2>{num})|(?P<n>{num}))"
         rf"\s*(?:-\s*)?(?P<u>{units}){_R}"
         rf"|{_L}(?P<u2>{units})\s+(?P<n3>ال{numbers}){_R}"
+        rf"|{_L}the\s+(?P<pre1>past|last|next|coming|following)\s+(?P<u1>year|month|week|decade)(?!\s+of){_R}"
         rf"|{_L}(?P<dual>{_alt(lex['dual_units'])}){_R}"
         rf"|{_L}(?P<single>{_alt(lex['single_units'])}){_R}")
     g.rx["after_markers"] = _rx(rf"\s+(?P<mk>{markers}){_R}")
@@ -485,7 +526,8 @@ def _compile(g: _Grammar) -> None:
     g.rx["superlative"] = _rx(rf"(?<!\w)[لوب]?{_alt(lex['superlative_cues'])}(?!\w)")
     g.rx["not_time"] = _rx(rf"{_L}{_alt(lex['not_times'])}{_R}")
 
-    g.rx["vague"] = _rx(rf"{_LC}(?:(?P<neg>{_alt(lex['vague_negations'])})\s+)?(?P<v>{_alt(_all(lex['vague']))}){_R}")
+    vague_words = _all(lex["vague"]) + [str(w) for w in lex.get("open_ended") or []]
+    g.rx["vague"] = _rx(rf"{_LC}(?:(?P<neg>{_alt(lex['vague_negations'])})\s+)?(?P<v>{_alt(vague_words)}){_R}")
     g.rx["statement"] = _rx(rf"(?<![^\W\d_])[وف]?{_alt(lex['statement_cues'])}")
     g.rx["count_after"] = _rx(rf"\s*(?:{_alt(lex['count_nouns'])})(?!\w)")
     g.rx["count_before"] = _rx(rf"(?<!\w)(?:{_alt(lex['count_preceders'])})\s*$")
@@ -510,6 +552,7 @@ class _Period:
     weekday: int | None = None
     notes: tuple[str, ...] = ()
     last: Date | None = None  # kind "span": its last day (a Hijri month straddles Gregorian months)
+    qual: str = ""  # kind "relpart": the quarter or half of the anchor's year ("the third quarter")
 
     @property
     def absolute(self) -> bool:
@@ -533,7 +576,22 @@ class _Period:
         if self.kind == "relday":
             d = a + dt.timedelta(days=self.offset)
             return d, d, "day"
+        if self.kind == "relpart":
+            y = a.year + self.offset
+            return _qualify(self.qual, Date(y, 1, 1), Date(y, 12, 31), "year")
+        if self.kind == "day_rel":  # "the 15th of this month"
+            first = add_months(Date(a.year, a.month, 1), self.offset)
+            try:
+                d = Date(first.year, first.month, self.day or 1)
+            except ValueError:
+                return None
+            return d, d, "day"
+        if self.kind == "hijri_noyear":
+            return _hijri_month_near(self.month or 1, self.pref, a)
         if self.kind == "rel":
+            if self.unit == "decade":
+                y = a.year // 10 * 10 + 10 * self.offset
+                return Date(y, 1, 1), Date(y + 9, 12, 31), "year"
             if self.unit == "year":
                 return Date(a.year + self.offset, 1, 1), Date(a.year + self.offset, 12, 31), "year"
             if self.unit == "month":
@@ -580,7 +638,11 @@ class _Period:
             if self.pref == "future":
                 return min((c for c in candidates if c[0] > a), key=lambda c: c[0])
             current = [c for c in candidates if c[0] <= a <= c[1]]
-            return current[0] if current else min((c for c in candidates if c[0] > a), key=lambda c: c[0])
+            if current:
+                return current[0]
+            if self.pref == "nearest":  # "in the summer" written in November: the summer just gone
+                return min(candidates, key=lambda c: _past_biased_distance(c[0] + (c[1] - c[0]) / 2, a))
+            return min((c for c in candidates if c[0] > a), key=lambda c: c[0])
         if self.kind == "weekday":
             wd = self.weekday or 0
             if self.pref == "future":
@@ -588,10 +650,41 @@ class _Period:
                 d = a + dt.timedelta(days=delta)
             elif self.pref == "past_strict":
                 d = a - dt.timedelta(days=(a.weekday() - wd) % 7 or 7)
+            elif self.pref == "current":  # "this Friday": the Friday of the anchor's (ISO) week
+                d = a - dt.timedelta(days=a.weekday()) + dt.timedelta(days=wd)
             else:
                 d = a - dt.timedelta(days=(a.weekday() - wd) % 7)
             return d, d, "day"
         return None
+
+
+def _hijri_month_near(month: int, pref: str, a: Date) -> tuple[Date, Date, str] | None:
+    """A Hijri month named without its year ("رمضان المقبل", "نهاية شهر رمضان"): the one around the
+    anchor, else the nearest (a future one counting 1.5 times as far); past/future markers pick the
+    previous/next one (a month under way is "current", neither past nor next)."""
+    try:
+        from hijridate import Gregorian, Hijri
+    except ImportError:  # pragma: no cover - declared dependency
+        return None
+    try:
+        hy = Gregorian(a.year, a.month, a.day).to_hijri().year
+        spans = []
+        for y in (hy - 1, hy, hy + 1):
+            first = Hijri(y, month, 1)
+            f, t = first.to_gregorian(), Hijri(y, month, first.month_length()).to_gregorian()
+            spans.append((Date(f.year, f.month, f.day), Date(t.year, t.month, t.day), "month"))
+    except (ValueError, OverflowError):
+        return None
+    if pref == "past":
+        before = [sp for sp in spans if sp[1] < a]
+        return before[-1] if before else None
+    if pref == "future":
+        after = [sp for sp in spans if sp[0] > a]
+        return after[0] if after else None
+    current = [sp for sp in spans if sp[0] <= a <= sp[1]]
+    if current:
+        return current[0]
+    return min(spans, key=lambda sp: _past_biased_distance(sp[0] + (sp[1] - sp[0]) / 2, a))
 
 
 def _season(year: int, season: str) -> tuple[Date, Date, str]:
@@ -610,6 +703,20 @@ def _past_biased_distance(candidate: Date, a: Date) -> float:
 
 def _qualify(q: str, f: Date, t: Date, gran: str) -> tuple[Date, Date, str]:
     """Apply end/start/early/late/mid/quarter/half to a resolved period (see module docstring)."""
+    if q.startswith("w") and (q == "wlast" or q[1:].isdigit()):  # the first .. last week of a period
+        if q == "wlast":
+            return max(f, t - dt.timedelta(days=6)), t, "week"
+        first = f + dt.timedelta(days=7 * (int(q[1:]) - 1))
+        return (first, min(t, first + dt.timedelta(days=6)), "week") if first <= t else (f, t, gran)
+    if gran == "year" and t.year - f.year >= 2:  # a decade: "by the end of the decade", "late 1990s"
+        years = t.year - f.year + 1
+        third = max(1, years * 3 // 10)
+        spans = {"end": (t.year, t.year), "start": (f.year, f.year), "early": (f.year, f.year + third - 1),
+                 "late": (t.year - third + 1, t.year), "mid": (f.year + years // 2 - 1, f.year + years // 2)}
+        if q in spans:
+            y0, y1 = spans[q]
+            return Date(y0, 1, 1), Date(y1, 12, 31), "year"
+        return f, t, gran
     if gran == "year":
         y = f.year
         spans = {
@@ -637,13 +744,13 @@ def _qualify(q: str, f: Date, t: Date, gran: str) -> tuple[Date, Date, str]:
         if pick:
             return (*_month_span(pick.year, pick.month), "month")
         return f, t, gran
-    if gran == "month":
+    if gran == "month":  # counted from the first day: a Hijri month starts mid Gregorian month
         if q in ("end", "late"):
-            return f.replace(day=21), t, "week"
+            return f + dt.timedelta(days=20), t, "week"
         if q in ("start", "early"):
-            return f, f.replace(day=10), "week"
+            return f, f + dt.timedelta(days=9), "week"
         if q == "mid":
-            return f.replace(day=11), f.replace(day=20), "week"
+            return f + dt.timedelta(days=10), f + dt.timedelta(days=19), "week"
     return f, t, gran
 
 
@@ -669,6 +776,7 @@ class _Cand:
     single_unit: bool = False  # "بعد عام": a unit word alone, yields to any date it overlaps
     period_to: _Period | None = None  # "from 2011 to 2014": the period the range ends with
     qualifier_to: str | None = None
+    exclusive: bool = False  # a deadline cue that ends the day before X ("before 1 June")
 
 
 def _month_from(g: _Grammar, raw: str, cased: str) -> tuple[int | None, list[str]]:
@@ -708,6 +816,8 @@ def _period_from_match(g: _Grammar, name: str, m: re.Match[str], norm: str) -> t
         day_value = int(gd["d"])
     elif gd.get("od"):
         day_value = g.ordinal_of.get(_key(gd["od"]))
+    elif gd.get("fd"):  # فاتح يناير
+        day_value = 1
     try:
         if name in ("ddmy", "mddy"):
             first = Date(int(m.group("y")), month, int(m.group("d1")))  # type: ignore[arg-type]
@@ -718,7 +828,7 @@ def _period_from_match(g: _Grammar, name: str, m: re.Match[str], norm: str) -> t
         if name in ("dmy", "mdy"):
             Date(int(m.group("y")), month, day_value)  # type: ignore[arg-type]
             return _Period("day", int(m.group("y")), month, day_value, notes=tuple(notes)), False
-        if name in ("iso", "numeric"):
+        if name in ("iso", "numeric", "ymd"):
             d, mo = int(m.group("d")), int(m.group("m"))
             if name == "numeric" and mo > 12 and d <= 12:  # 09/27/2025 written US-style
                 d, mo = mo, d
@@ -747,6 +857,31 @@ def _period_from_match(g: _Grammar, name: str, m: re.Match[str], norm: str) -> t
             if g.rx["count_after"].match(norm, m.end()) or g.rx["count_before"].search(before):
                 return None, False
         return _Period("year", y), weak
+    if name == "yy_span":
+        y = int(m.group("y"))
+        if int(m.group("y2")) != (y + 1) % 100:
+            return None, False
+        return _Period("span", y, 1, 1, unit="year", last=Date(y + 1, 12, 31)), False
+    if name == "d_relmonth":
+        unit, offset = g.relperiod_of[_key(m.group("rp"))]
+        if unit != "month" or not day_value or not 1 <= day_value <= 31:
+            return None, False
+        return _Period("day_rel", day=day_value, unit="month", offset=offset), False
+    if name == "part_alone":
+        part = g.standalone_of.get(_key(m.group("part")))
+        return (_Period("relpart", unit="year", qual=part), False) if part else (None, False)
+    if name == "hijri_m":
+        hm = g.hijri_month_of.get(_key(m.group("hm")))
+        if hm is None:
+            return None, False
+        hpref = g.marker_of.get(_key(mk), "nearest") if mk else "nearest"
+        if hpref == "current":
+            hpref = "nearest"
+        if _key(m.group("hm")) in g.ambiguous_hijri and not (mk or gd.get("shahr")):
+            return None, False
+        return _Period("hijri_noyear", month=hm, pref=hpref), not (mk or gd.get("shahr"))
+    if name == "hijri_y":
+        return _hijri_year(int(m.group("hy"))), False
     if name == "decade":
         y = int(m.group("y"))
         return _Period("span", y, 1, 1, last=Date(y + 9, 12, 31), notes=("decade",)), False
@@ -754,10 +889,10 @@ def _period_from_match(g: _Grammar, name: str, m: re.Match[str], norm: str) -> t
         unit, offset = g.relperiod_of[_key(m.group("rp"))]
         return _Period("rel", unit=unit, offset=offset), False
     if name == "season":
-        if not mk:
-            return None, False
         season = next(k for k, words in g.lex["relative_seasons"].items()
                       if _key(m.group("season")) in {_key(w) for w in words})
+        if not mk:  # "before the end of the summer", "خلال الصيف": only with a qualifier or a cue
+            return _Period("season", unit=season, pref="nearest"), True
         return _Period("season", unit=season, pref=pref if pref != "nearest" else "current"), False
     if name == "weakperiod":
         return _Period("rel", unit=g.weak_period_of[_key(m.group("wp"))], offset=0), True
@@ -777,11 +912,24 @@ def _period_from_match(g: _Grammar, name: str, m: re.Match[str], norm: str) -> t
         wpref = "past"
         if mk:
             kind = g.marker_of.get(_key(mk), "")
-            wpref = {"future": "future", "past": "past_strict"}.get(kind, "past")
+            wpref = {"future": "future", "past": "past_strict", "current": "current"}.get(kind, "past")
         return _Period("weekday", weekday=g.weekday_of[wd_key], pref=wpref), False
     if name in ("hijri_dmy", "hijri_my"):
         return _hijri_period(g, m), False
     return None, False
+
+
+def _hijri_year(hy: int) -> _Period | None:
+    try:
+        from hijridate import Hijri
+
+        start = Hijri(hy, 1, 1).to_gregorian()
+        last_month = Hijri(hy, 12, 1)
+        end = Hijri(hy, 12, last_month.month_length()).to_gregorian()
+    except (ImportError, ValueError, OverflowError):
+        return None
+    return _Period("span", start.year, start.month, start.day, unit="year", last=Date(end.year, end.month, end.day),
+                   notes=(f"hijri: {hy} = {start.isoformat()}..{end.isoformat()}",))
 
 
 def _hijri_period(g: _Grammar, m: re.Match[str]) -> _Period | None:
@@ -795,8 +943,8 @@ def _hijri_period(g: _Grammar, m: re.Match[str]) -> _Period | None:
         return None
     hy = int(m.group("hy"))
     try:
-        if m.groupdict().get("d"):
-            hd = int(m.group("d"))
+        if m.groupdict().get("d") or m.groupdict().get("fd"):
+            hd = int(m.group("d")) if m.groupdict().get("d") else 1
             greg = Hijri(hy, hm, hd).to_gregorian()
             note = f"hijri: {hy}-{hm:02d}-{hd:02d} = {greg.isoformat()}"
             return _Period("day", greg.year, greg.month, greg.day, notes=(note,))
@@ -835,8 +983,11 @@ def _find_periods(g: _Grammar, norm: str) -> list[_Cand]:
                 continue
             cands.append(_Cand(m.start(), m.end(), "period", period=period, weak=weak))
     periods = _overlap_free(cands)
-    out = []
-    for c in periods:
+    out: list[_Cand] = []
+    range_open_end = -1  # end of the last period that opens a range ("from X", "بين X")
+    for i, c in enumerate(periods):
+        raw_end = c.end
+        opens_range = bool(_RANGE_START.search(norm, max(0, c.start - 12), c.start))
         _attach_hijri_twin(g, c, norm)
         before = norm[max(0, c.start - 45):c.start]
         qm = g.rx["qualifier"].search(before)
@@ -850,19 +1001,33 @@ def _find_periods(g: _Grammar, norm: str) -> list[_Cand]:
         if rm:
             c.role_cue = _key(rm.group("r"))
             c.role = g.role_of.get(c.role_cue, "point")
+            c.exclusive = c.role_cue in g.exclusive_cues
             c.start -= len(before) - rm.start("r")
-        if c.weak and not (c.qualifier or rm or g.rx["point"].search(before)):
+        elif c.period is not None and c.period.kind in ("day", "month", "year") and not c.qualifier:
+            sm = _SINCE_EVENT.search(before)  # "منذ هجوم 7 أكتوبر": since, with the event named between
+            if sm:
+                c.role, c.role_cue = "since", _key(sm.group("r"))
+                c.start -= len(before) - sm.start("r")
+        if c.weak and not (c.qualifier or rm or g.rx["point"].search(before)
+                           # "between March and May", "من آذار إلى أيار": both ends of a range
+                           or (opens_range and i + 1 < len(periods)
+                               and _RANGE_GAP.fullmatch(norm, raw_end, periods[i + 1].start))
+                           or (out and out[-1].end == range_open_end and out[-1].end <= c.start
+                               and _RANGE_GAP.fullmatch(norm, out[-1].end, c.start))):
             continue
         if c.role in ("until", "deadline"):
             least = _AT_LEAST_AFTER.match(norm, c.end)  # "حتى منتصف عام 2024 على الأقل"
             if least:
                 c.end = least.end()
                 c.notes.append("at-least")
+        if opens_range:
+            range_open_end = c.end
         out.append(c)
     return out
 
 
 # Patterns written in this module use the normalised spelling (ى -> ي, ة -> ه, أ/إ -> ا), as the text.
+_SINCE_EVENT = re.compile(r"(?<!\w)[وف]?(?P<r>منذ)\s+(?!عام|سنه|العام)[^\W\d_]{3,}\s+$")
 _AT_LEAST_AFTER = re.compile(r"[\s,،]*(?:علي\s+الاقل|علي\s+اقل\s+تقدير|at\s+least|at\s+the\s+earliest)(?!\w)")
 
 
@@ -906,11 +1071,13 @@ def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
     out = []
     for m in g.rx["duration"].finditer(norm):
         gd = m.groupdict()
-        unit_key = _key(gd.get("u") or gd.get("u2") or gd.get("dual") or gd.get("single") or "")
+        unit_key = _key(gd.get("u") or gd.get("u2") or gd.get("u1") or gd.get("dual") or gd.get("single") or "")
         unit = g.unit_of.get(unit_key) or g.unit_of.get(unit_key.removeprefix("ال"))
         if unit is None:
             continue
-        if gd.get("dual"):
+        if gd.get("u1"):  # "the past year": the last twelve months
+            n, explicit = 1, True
+        elif gd.get("dual"):
             n, explicit = 2, True
         elif gd.get("single"):
             if _DIGIT_NEXT.match(norm, m.end()):  # "خلال عام 2021" is the year 2021
@@ -920,6 +1087,10 @@ def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
             raw = gd.get("n2") or gd.get("n") or gd.get("n3")
             n = _number(g, raw)
             explicit = bool(gd.get("n2")) or _key(raw or "") not in ("a", "an", "one")
+        if unit == "hour":  # "within 48 hours": whole days
+            if not n or n > 24 * 120:
+                continue
+            n, unit = -(-n // 24), "day"
         if not n or n > 120:
             continue
         c = _Cand(m.start(), m.end(), "duration", n=n, unit=unit, single_unit=bool(gd.get("single")))
@@ -932,7 +1103,7 @@ def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
             continue  # "السن لا يزيد عن 60 عامًا", "رحلت عن 76 عاما": an age
 
         marker = {"next": "window", "coming": "window", "following": "window",
-                  "past": "back", "last": "back"}.get((gd.get("pre") or "").lower(), "")
+                  "past": "back", "last": "back"}.get((gd.get("pre") or gd.get("pre1") or "").lower(), "")
         am = g.rx["after_markers"].match(norm, m.end())
         if am and g.marker_of.get(_key(am.group("mk"))) in ("future", "past"):
             marker = "window" if g.marker_of[_key(am.group("mk"))] == "future" else "back"
@@ -1001,7 +1172,7 @@ def _drop_names(g: _Grammar, norm: str, cands: list[_Cand]) -> list[_Cand]:
 
 
 _RANGE_START = re.compile(r"(?<!\w)(?:from|between|(?:ما\s+)?بين|من|[وف]?من)[\s(]*$")
-_RANGE_GAP = re.compile(r"\s*(?:-|–|to|until|till|through|and|الى|حتي|و|ولغايه|لغايه)\s*")
+_RANGE_GAP = re.compile(r"\s*(?:-|–|to|until|till|through|and|الي|حتي|و|ولغايه|لغايه)\s*")
 _ANY_GAP = re.compile(r"[\s,،(]*")
 
 
@@ -1039,11 +1210,16 @@ def _merge_neighbours(g: _Grammar, norm: str, cands: list[_Cand]) -> list[_Cand]
             i += 2
             continue
         starts_range = _RANGE_START.search(norm, max(0, c.start - 12), c.start)
+        range_start = starts_range.start() if starts_range else None
+        if (c.role == "since" and c.role_cue in g.range_since_cues and nxt.role in ("point", "until")
+                and (_RANGE_GAP.fullmatch(gap) or (nxt.role == "until" and not gap.strip()))):
+            c.role, c.role_cue = "point", ""  # "from January to March 2025": a range, not a since
+            range_start = c.start
         if (c.role == "point" and nxt.role in ("point", "until") and (
-                (starts_range and (_RANGE_GAP.fullmatch(gap) or (nxt.role == "until" and not gap.strip())))
+                (range_start is not None and (_RANGE_GAP.fullmatch(gap) or (nxt.role == "until" and not gap.strip())))
                 or (p.kind == q.kind == "year" and gap in ("-", "–", "/")))):
-            if starts_range:
-                c.start = starts_range.start()
+            if range_start is not None:
+                c.start = range_start
             c.period_to, c.qualifier_to = q, nxt.qualifier
             c.end = nxt.end
             out.append(c)
@@ -1174,6 +1350,11 @@ def _resolve(c: _Cand, a: Date | None, how: str, days: dict[str, int], text: str
         assert p is not None
         notes += list(p.notes)
         resolved = p.resolve(a)
+        last = c.period_to.resolve(a) if c.period_to is not None else None
+        if c.period_to is not None and last is not None and c.period_to.absolute \
+                and p.kind in ("month_noyear", "day_noyear"):
+            # "from January to March 2025": the start is the last such month/day up to the end
+            resolved = dataclasses.replace(p, pref="past").resolve(last[0] + dt.timedelta(days=1))
         if resolved is not None and p.kind == "relday" and p.weekday is not None and resolved[0].weekday() != p.weekday:
             notes.append(f"weekday-mismatch: {resolved[0].isoformat()} is not a {calendar.day_name[p.weekday]}")
         if resolved is not None and c.qualifier:
@@ -1183,7 +1364,10 @@ def _resolve(c: _Cand, a: Date | None, how: str, days: dict[str, int], text: str
             elif a is not None and c.qualifier == "later" and a <= resolved[1]:
                 resolved = (max(resolved[0], a), resolved[1], resolved[2])
         if resolved is not None and c.period_to is not None:
-            last = c.period_to.resolve(a)
+            q = c.period_to
+            if not q.absolute and q.kind in ("month_noyear", "day_noyear") and q.pref == "nearest":
+                # "between March and May": the end is the first such month/day from the start on
+                last = dataclasses.replace(q, pref="future").resolve(resolved[0] - dt.timedelta(days=1))
             if last is not None and c.qualifier_to:
                 last = _qualify(c.qualifier_to, *last)
             resolved = (resolved[0], last[1], last[2]) if last is not None else None
@@ -1195,7 +1379,7 @@ def _resolve(c: _Cand, a: Date | None, how: str, days: dict[str, int], text: str
             f, t, gran = resolved
             frm, to = f, t
             if role in ("deadline", "until"):
-                if c.role_cue in ("before", "قبل", "ahead of", "prior to") and c.qualifier not in ("end", "late"):
+                if c.exclusive and c.qualifier not in ("end", "late"):
                     to = f - dt.timedelta(days=1)
                 frm = a if a is not None and a <= to else None
                 if a is not None and a > to:
@@ -1225,6 +1409,10 @@ def _resolve(c: _Cand, a: Date | None, how: str, days: dict[str, int], text: str
                 frm = to = _shift(a, c.n, c.unit)
             else:
                 frm, to = a, _shift(a, c.n, c.unit)
+    elif c.vague_attr == "open_ended":  # "until further notice": from the anchor, no end known
+        gran, role = "vague", "vague"
+        notes.append("open-ended")
+        frm = a
     else:
         gran, role = "vague", "vague"
         n = days.get(c.vague_attr, DEFAULT_DAYS.get(c.vague_attr, 180))

@@ -63,3 +63,63 @@ def test_when_reads_stdin():
 def test_when_has_help():
     result = runner.invoke(app, ["when", "--help"])
     assert result.exit_code == 0 and "--anchor" in result.stdout and "JSON" in result.stdout
+
+
+def test_when_json_keys_are_stable():
+    result = runner.invoke(app, ["when", "next month and soon and 15 شعبان 1446 هـ", "--anchor", "2025-01-31"])
+    refs = json.loads(result.stdout)
+    assert len(refs) == 3
+    for ref in refs:
+        assert list(ref) == ["text", "start", "end", "value_from", "value_to", "granularity", "role", "anchor",
+                             "anchor_how", "notes"]
+        assert isinstance(ref["notes"], list)
+
+
+def test_when_joins_several_words():
+    result = runner.invoke(app, ["when", "next", "month", "--anchor", "2025-01-31"])
+    assert result.exit_code == 0, result.output
+    assert [(r["text"], r["value_from"]) for r in json.loads(result.stdout)] == [("next month", "2025-02-01")]
+
+
+def test_when_reads_stdin_without_dash():
+    result = runner.invoke(app, ["when", "--anchor", "2025-06-18"], input="خلال الأشهر الستة المقبلة")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["value_to"] == "2025-12-18"
+
+
+def test_when_table_format():
+    result = runner.invoke(app, ["when", "by the end of next year", "--anchor", "2025-11-07", "--format", "table"])
+    assert result.exit_code == 0, result.output
+    assert "2026-12-31" in result.stdout and "deadline" in result.stdout
+
+
+def test_when_anchor_may_be_a_timestamp():
+    result = runner.invoke(app, ["when", "yesterday", "--anchor", "2025-11-07T10:30:00Z"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["value_from"] == "2025-11-06"
+
+
+def _run(*args, stdin=None):
+    exe = Path(sys.executable).parent / "checker"
+    return subprocess.run([str(exe), *args], capture_output=True, cwd=REPO, timeout=60, input=stdin)
+
+
+def test_when_usage_errors_are_one_line_exit_2():
+    for args in (["when", "x", "--format", "xml"], ["when", "x", "--bogus"], ["when", "x", "--anchor", "tomorrow"],
+                 ["when", "x", "--anchor", "2025-02-30"], ["when", "x", "--anchor", ""]):
+        proc = _run(*args)
+        err = proc.stderr.decode("utf-8")
+        assert proc.returncode == 2, (args, err)
+        assert proc.stdout == b"" and err.count("\n") == 1 and err.startswith("checker: [E001]"), (args, err)
+
+
+def test_when_stdin_must_be_utf8():
+    proc = _run("when", "-", stdin=b"\xff\xfe\x00bad")
+    assert proc.returncode == 2 and proc.stdout == b"" and proc.stderr.decode().count("\n") == 1
+
+
+def test_when_stdin_subprocess_utf8_and_bom():
+    proc = _run("when", "--anchor", "2025-11-07", stdin="\ufeffوصل الوفد أمس\n".encode("utf-8"))
+    assert proc.returncode == 0, proc.stderr
+    refs = json.loads(proc.stdout.decode("utf-8"))
+    assert [(r["text"], r["value_from"]) for r in refs] == [("أمس", "2025-11-06")]

@@ -50,6 +50,17 @@ for _name in COMMAND_MODULES:
     _module.register(app)
 
 
+def _click_exception_types() -> tuple[tuple[type, ...], tuple[type, ...], tuple[type, ...]]:
+    """(exit, usage error, abort) classes of click and of the copy of click typer >= 0.25 bundles."""
+    modules = []
+    for name in ("click.exceptions", "typer._click.exceptions"):
+        try:
+            modules.append(importlib.import_module(name))
+        except ImportError:
+            continue
+    return tuple(tuple(getattr(m, cls) for m in modules if hasattr(m, cls)) for cls in ("Exit", "ClickException", "Abort"))
+
+
 def main() -> None:
     from ..errors import CheckerError
 
@@ -65,14 +76,17 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as exc:  # click usage errors arrive here in standalone_mode=False
-        import click
-
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.ClickException):
-            exc.show(file=sys.stderr)
+        exits, usage_errors, aborts = _click_exception_types()
+        if isinstance(exc, exits):
+            sys.exit(getattr(exc, "exit_code", 0))
+        if isinstance(exc, usage_errors):  # one line, exit 2 (DESIGN: usage error)
+            message = " ".join(exc.format_message().split())
+            ctx = getattr(exc, "ctx", None)
+            command = ctx.command_path if ctx is not None else "checker"
+            if message:  # empty after no_args_is_help has printed the help
+                print(f"checker: [E001] {message} — see `{command} --help`", file=sys.stderr)
             sys.exit(2)
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, aborts):
             print("checker: aborted", file=sys.stderr)
             sys.exit(130)
         print(f"checker: internal error: {type(exc).__name__}: {exc} (run with --verbose and report it)",
