@@ -417,7 +417,8 @@ def _compile(g: _Grammar) -> None:
     ordinals = _alt(_all(lex["ordinal_days"]))
     first_day = _alt(lex.get("first_day_words") or ["فاتح"])
     day = (r"(?:(?:ال[\u0640\s]*)?(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?"
-           rf"|(?:the\s+)?(?P<od>{ordinals})(?=\s+(?:من|of)\s)|(?P<fd>{first_day}){_R})")
+           r"|(?<!اسبوع\s)(?<!الاسبوع\s)(?<!week\s)(?<!الربع\s)(?<!النصف\s)(?<!الثلاثي\s)(?<!السداسي\s)(?<!quarter\s)"
+           rf"(?:the\s+)?(?P<od>{ordinals})(?=\s+(?:من|of)\s)|(?P<fd>{first_day}){_R})")
     # a digit may follow a clitic و/ب/ل ("و15 يناير", "و2023") but not a letter of a word
     day_l = r"(?:(?<![\w.,:/])|(?<=(?<!\w)[وبل]))"
     # not a phone number or a decade ("2024-555", "1990s"); "2011-2014" stays two years
@@ -432,6 +433,7 @@ def _compile(g: _Grammar) -> None:
     hijri_months = _alt(_all(lex["hijri_months"]))
     hijri_mark = _alt(lex["hijri_year_marks"])
     month_relperiods = [str(w) for off in lex["relative_periods"].get("month", {}).values() for w in off]
+    year_relperiods = [str(w) for off in lex["relative_periods"].get("year", {}).values() for w in off]
     standalone = _alt(_all(lex.get("standalone_parts") or {"q1": ["Q1"]}))
     g.periods = [
         # 27 أيلول 2025, 27th of September, 2025, 15 يناير من عام 2021
@@ -460,7 +462,17 @@ def _compile(g: _Grammar) -> None:
         ("m_month_word", _rx(rf"{_LC}شهر\s+{monthx}")),
         ("m_bare", _rx(rf"{_LC}{monthx}")),
         # 2024/03/10 (year first)
-        ("ymd", _rx(r"(?<![\w.,/-])(?P<y>(?:19|20)[0-9]{2})[/.](?P<m>[0-9]{1,2})[/.](?P<d>[0-9]{1,2})(?![\w/-]|[./][0-9])")),
+        ("ymd", _rx(r"(?<![\w.,/-])(?P<y>(?:19|20)[0-9]{2})[/.](?P<m>[0-9]{1,2})[/.](?P<d>[0-9]{1,2})"
+                    r"(?:(?![\w/-]|[./][0-9])|\s?م(?!\w))")),
+        # 15/9/1446هـ, 1446/9/15 هـ: a numeric Hijri date needs its mark
+        ("hijri_num", _rx(rf"(?<![\w.,/-])(?:(?P<d>[0-9]{{1,2}})/(?P<hmn>[0-9]{{1,2}})/(?P<hy>1[345][0-9]{{2}})"
+                          rf"|(?P<hy2>1[345][0-9]{{2}})/(?P<hmn2>[0-9]{{1,2}})/(?P<d2>[0-9]{{1,2}}))\s*{hijri_mark}{_R}")),
+        # في الفترة من 10 إلى 20 آب (no year)
+        ("ddm", _rx(rf"{day_l}(?:(?:(?:ما\s+)?بين|من|from|between)\s+)?(?:ال\s*)?(?P<d1>[0-9]{{1,2}})"
+                    rf"\s*(?:-|–|to|and|و|الي|حتي)\s*(?:ال\s*)?(?P<d>[0-9]{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?{monthx}"
+                    rf"(?:\s+(?P<mk>{markers}){_R})?")),
+        # September last year, آذار من العام الماضي, 15 March this year
+        ("m_relyear", _rx(rf"{_LC}(?:(?:{day}\s*(?:of\s+|من\s+)?)?(?:شهر\s+)?){monthx}[\s,،]*(?:of\s+|من\s+)?(?P<rp>{_alt(year_relperiods)}){_R}")),
         # 2025-26, 2025/26: a two-year span (fiscal or season years)
         ("yy_span", _rx(r"(?<![\w.,/-])(?P<y>(?:19|20)[0-9]{2})\s?[-–/]\s?(?P<y2>[0-9]{2})(?![\w/-]|[.,/][0-9])")),
         # the 15th of this month, الخامس عشر من الشهر الجاري
@@ -492,8 +504,8 @@ def _compile(g: _Grammar) -> None:
     ]
     twin_links = _alt(lex["hijri_twin_links"])
     g.rx["twin_link"] = _rx(rf"[\s(]*(?:{twin_links}[\s(]*)?")
-    g.rx["dmy"] = dict(g.periods)["dmy"]
-    g.rx["mdy"] = dict(g.periods)["mdy"]
+    for name in ("dmy", "mdy", "ymd", "numeric", "iso"):
+        g.rx[name] = dict(g.periods)[name]
 
     qual = _alt(_all(lex["qualifiers"]))
     g.rx["qualifier"] = _rx(rf"(?<![\w-])[وبل]?(?P<q>{qual})(?:\s*(?:of|من))?(?:\s+the)?[\s(\-]*$")
@@ -510,11 +522,16 @@ def _compile(g: _Grammar) -> None:
         rf"(?:(?:(?:ما\s+)?بين|من|between|from)\s+)?"
         rf"(?:(?P<n1>{num})\s*(?:{joiner}\s*|و\s*|and\s+)(?P<n2>{num})|(?P<n>{num}))"
         rf"\s*(?:-\s*)?(?P<u>{units}){_R}"
-        rf"|{_L}(?P<u2>{units})\s+(?P<n3>ال{numbers}){_R}"
+        rf"|{_L}(?P<u2>{units})\s+(?P<n3>ال\s*(?:[0-9]{{1,3}}(?![0-9])|{numbers}{_R}))"
         rf"|{_L}the\s+(?P<pre1>past|last|next|coming|following)\s+(?P<u1>year|month|week|decade)(?!\s+of){_R}"
         rf"|{_L}(?P<dual>{_alt(lex['dual_units'])}){_R}"
         rf"|{_L}(?P<single>{_alt(lex['single_units'])}){_R}")
     g.rx["after_markers"] = _rx(rf"\s+(?P<mk>{markers}){_R}")
+    g.rx["half_after"] = _rx(rf"\s+(?:{_alt(lex.get('half_after') or ['and a half'])}){_R}")
+    g.rx["first_n_months"] = _rx(
+        rf"(?<!\w)(?:(?:the\s+)?first\s+(?P<n>{num})\s+months\s+of(?:\s+the)?"
+        rf"|(?:ال)?(?:اشهر|شهور)\s+(?P<n2>{num})\s+(?:ال)?اولي\s+(?:من|في)"
+        rf"|(?:ال)?(?P<n3>{num})\s+(?:ال)?(?:اشهر|شهور)\s+(?:ال)?اولي\s+(?:من|في))\s*$")
     g.rx["after_words"] = _rx(rf"\s+(?P<w>{_alt(lex['ago_cues_after'] + lex['later_cues_after'])}){_R}")
     cue_words = {"window": lex["window_cues"], "ago": lex["ago_cues_before"], "later": lex["later_cues_before"],
                  "duration": lex["duration_cues"]}
@@ -553,6 +570,7 @@ class _Period:
     notes: tuple[str, ...] = ()
     last: Date | None = None  # kind "span": its last day (a Hijri month straddles Gregorian months)
     qual: str = ""  # kind "relpart": the quarter or half of the anchor's year ("the third quarter")
+    day_to: int | None = None  # kind "day_noyear": the last day of "من 10 إلى 20 آب"
 
     @property
     def absolute(self) -> bool:
@@ -579,6 +597,15 @@ class _Period:
         if self.kind == "relpart":
             y = a.year + self.offset
             return _qualify(self.qual, Date(y, 1, 1), Date(y, 12, 31), "year")
+        if self.kind == "month_relyear":  # "September last year", "15 آذار من العام الجاري"
+            y = a.year + self.offset
+            if self.day:
+                try:
+                    d = Date(y, self.month or 1, self.day)
+                except ValueError:
+                    return None
+                return d, d, "day"
+            return (*_month_span(y, self.month or 1), "month")
         if self.kind == "day_rel":  # "the 15th of this month"
             first = add_months(Date(a.year, a.month, 1), self.offset)
             try:
@@ -630,6 +657,11 @@ class _Period:
                 d = same[0] if same else min(candidates, key=lambda c: (abs((c - a).days), c > a))
             else:  # the nearest, a tie going to the past
                 d = min(candidates, key=lambda c: (abs((c - a).days), c > a))
+            if self.day_to:
+                try:
+                    return d, d.replace(day=self.day_to), "day"
+                except ValueError:
+                    return None
             return d, d, "day"
         if self.kind == "season":
             candidates = [_season(y, self.unit) for y in (a.year - 2, a.year - 1, a.year, a.year + 1)]
@@ -703,6 +735,8 @@ def _past_biased_distance(candidate: Date, a: Date) -> float:
 
 def _qualify(q: str, f: Date, t: Date, gran: str) -> tuple[Date, Date, str]:
     """Apply end/start/early/late/mid/quarter/half to a resolved period (see module docstring)."""
+    if q.startswith("m") and q[1:].isdigit() and gran == "year":  # the first N months of a year
+        return f, _month_span(f.year, int(q[1:]))[1], "month"
     if q.startswith("w") and (q == "wlast" or q[1:].isdigit()):  # the first .. last week of a period
         if q == "wlast":
             return max(f, t - dt.timedelta(days=6)), t, "week"
@@ -857,6 +891,18 @@ def _period_from_match(g: _Grammar, name: str, m: re.Match[str], norm: str) -> t
             if g.rx["count_after"].match(norm, m.end()) or g.rx["count_before"].search(before):
                 return None, False
         return _Period("year", y), weak
+    if name == "ddm":
+        d1 = int(m.group("d1"))
+        if not 1 <= d1 < (day_value or 0) <= calendar.monthrange(2000, month)[1]:  # type: ignore[arg-type]
+            return None, False
+        return _Period("day_noyear", month=month, day=d1, day_to=day_value, pref=pref, notes=tuple(notes)), False
+    if name == "m_relyear":
+        unit, offset = g.relperiod_of[_key(m.group("rp"))]
+        if unit != "year" or (day_value is not None and not 1 <= day_value <= 31):
+            return None, False
+        return _Period("month_relyear", month=month, day=day_value, offset=offset, notes=tuple(notes)), False
+    if name == "hijri_num":
+        return _hijri_numeric(m), False
     if name == "yy_span":
         y = int(m.group("y"))
         if int(m.group("y2")) != (y + 1) % 100:
@@ -917,6 +963,19 @@ def _period_from_match(g: _Grammar, name: str, m: re.Match[str], norm: str) -> t
     if name in ("hijri_dmy", "hijri_my"):
         return _hijri_period(g, m), False
     return None, False
+
+
+def _hijri_numeric(m: re.Match[str]) -> _Period | None:
+    gd = m.groupdict()
+    try:
+        from hijridate import Hijri
+
+        hy, hm, hd = (int(gd["hy"]), int(gd["hmn"]), int(gd["d"])) if gd.get("hy") else \
+            (int(gd["hy2"]), int(gd["hmn2"]), int(gd["d2"]))
+        greg = Hijri(hy, hm, hd).to_gregorian()
+    except (ImportError, ValueError, OverflowError, TypeError):
+        return None
+    return _Period("day", greg.year, greg.month, greg.day, notes=(f"hijri: {hy}-{hm:02d}-{hd:02d} = {greg.isoformat()}",))
 
 
 def _hijri_year(hy: int) -> _Period | None:
@@ -991,7 +1050,13 @@ def _find_periods(g: _Grammar, norm: str) -> list[_Cand]:
         _attach_hijri_twin(g, c, norm)
         before = norm[max(0, c.start - 45):c.start]
         qm = g.rx["qualifier"].search(before)
-        if qm:
+        fm = g.rx["first_n_months"].search(before)
+        n_months = _number(g, (fm.group("n") or fm.group("n2") or fm.group("n3"))) if fm else None
+        if fm and n_months and 1 <= n_months <= 11:  # "the first nine months of 2024", "الأشهر الستة الأولى من العام"
+            c.qualifier = f"m{n_months}"
+            c.start -= len(before) - fm.start()
+            before = norm[max(0, c.start - 45):c.start]
+        elif qm:
             q_key = _key(qm.group("q"))
             c.qualifier = g.qualifier_of.get(q_key) or g.qualifier_of.get(q_key.rstrip("-"))
             if c.qualifier:
@@ -1038,7 +1103,7 @@ def _attach_hijri_twin(g: _Grammar, c: _Cand, norm: str) -> None:
         return
     link = g.rx["twin_link"].match(norm, c.end)
     pos = link.end() if link else c.end
-    for name in ("dmy", "mdy"):
+    for name in ("dmy", "mdy", "ymd", "numeric", "iso"):
         m = g.rx[name].match(norm, pos)
         if not m:
             continue
@@ -1087,13 +1152,22 @@ def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
             raw = gd.get("n2") or gd.get("n") or gd.get("n3")
             n = _number(g, raw)
             explicit = bool(gd.get("n2")) or _key(raw or "") not in ("a", "an", "one")
+            if gd.get("n3"):  # "الأيام العشرة" counts only with a cue or a marker ("حرب الأيام الأربعة والأربعين")
+                explicit = False
+        end = m.end()
+        half = g.rx["half_after"].match(norm, end) if unit in ("year", "month") else None
+        if half and n:  # "خلال عام ونصف", "within a year and a half"
+            n, unit = (n * 12 + 6, "month") if unit == "year" else (n * 30 + 15, "day")
+            end = half.end()
+        if unit == "fortnight":
+            n, unit = (n or 0) * 2, "week"
         if unit == "hour":  # "within 48 hours": whole days
             if not n or n > 24 * 120:
                 continue
             n, unit = -(-n // 24), "day"
         if not n or n > 120:
             continue
-        c = _Cand(m.start(), m.end(), "duration", n=n, unit=unit, single_unit=bool(gd.get("single")))
+        c = _Cand(m.start(), end, "duration", n=n, unit=unit, single_unit=bool(gd.get("single")) and not half)
         if gd.get("n1"):
             c.notes.append(f"range: {_number(g, gd['n1'])}-{n} {unit}s")
         if gd.get("approx"):
@@ -1104,7 +1178,7 @@ def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
 
         marker = {"next": "window", "coming": "window", "following": "window",
                   "past": "back", "last": "back"}.get((gd.get("pre") or gd.get("pre1") or "").lower(), "")
-        am = g.rx["after_markers"].match(norm, m.end())
+        am = g.rx["after_markers"].match(norm, c.end)
         if am and g.marker_of.get(_key(am.group("mk"))) in ("future", "past"):
             marker = "window" if g.marker_of[_key(am.group("mk"))] == "future" else "back"
             c.end = am.end()
@@ -1350,6 +1424,9 @@ def _resolve(c: _Cand, a: Date | None, how: str, days: dict[str, int], text: str
         assert p is not None
         notes += list(p.notes)
         resolved = p.resolve(a)
+        if p.kind == "relpart" and c.role in ("deadline", "until") and resolved is not None and a is not None \
+                and resolved[1] < a:  # "before the end of the first quarter" written in June: next year's
+            resolved = dataclasses.replace(p, offset=p.offset + 1).resolve(a)
         last = c.period_to.resolve(a) if c.period_to is not None else None
         if c.period_to is not None and last is not None and c.period_to.absolute \
                 and p.kind in ("month_noyear", "day_noyear"):
