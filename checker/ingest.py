@@ -218,8 +218,12 @@ def _lexicon_kind(line: _Line, lex: _Lexicon) -> str:
 
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# What follows a dateline's place: an optional country or state ("BEIRUT, Lebanon, Oct. 5, 2024"), then the
+# day first ("3 March 2021") or the month first ("December 3, 2024", "Sept 22", "Dec. 22").
+_DATELINE_DATE = re.compile(
+    r"^(?:[A-Z][a-z]+(?: [A-Z][a-z]+)?\.?,\s*)?\(?\s*(?P<date>\d{1,2}\b|[A-Za-z]{3,9}\.?\s+\d{1,2}\b)")
 _DATELINE_HEAD = re.compile(
-    r"^\s*(?:(?P<latin>[A-Z][A-Z.'’\- ]{1,30}?)\s*,|(?P<arabic>[\u0600-\u06FF][\u0600-\u06FF ]{1,30}?)\s+[-–—]|"
+    r"^\s*(?:(?P<latin>[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’\- ]{1,30}?)\s*,|(?P<arabic>[\u0600-\u06FF][\u0600-\u06FF ]{1,30}?)\s+[-–—]|"
     r"(?P<arabic_comma>[\u0600-\u06FF][\u0600-\u06FF ]{1,30}?)\s*[،,])\s*"
 )
 
@@ -251,8 +255,8 @@ def _dateline_match(text: str) -> re.Match[str] | None:
     m = _DATELINE_HEAD.match(text)
     if not m:
         return None
-    rest = to_ascii_digits(text[m.end():m.end() + 40])
-    if not re.match(r"^\(?\s*\d{1,2}\b", rest) or not _YEAR.search(rest):
+    rest = to_ascii_digits(text[m.end():m.end() + 50])
+    if not _DATELINE_DATE.match(rest) or not _YEAR.search(rest):
         return None
     place = (m.group("latin") or m.group("arabic") or m.group("arabic_comma") or "").strip()
     if normalize_for_matching(place) in _weekday_words():
@@ -539,8 +543,10 @@ def find_publication_date(text: str, html: str | None = None, *,
         head = _dateline_match(line)
         if not head:
             continue
-        for t in _find_times(line[:head.end() + 60]):
-            if t.start >= head.end() - 1 and t.start <= head.end() + 3 and t.granularity == "day" and t.value_from:
+        date_at = head.end() + _DATELINE_DATE.match(to_ascii_digits(line[head.end():head.end() + 50])).start("date")
+        for t in _find_times(line[:head.end() + 70]):
+            if t.start >= head.end() - 1 and t.start <= max(head.end() + 3, date_at) and t.granularity == "day" \
+                    and t.value_from:
                 return t.value_from, "dateline", 0.9
     times = _find_times(text)
     for t in times:

@@ -274,6 +274,26 @@ def test_dateline_gives_publication_date(name, published):
     assert 0.5 < source.published_confidence < 1
 
 
+@pytest.mark.parametrize("opening, published", [
+    ("ALGIERS, December 3, 2024 — Algeria's plants will open", "2024-12-03"),   # month first (AP style)
+    ("RABAT, Sept 22, 2023 — Morocco will spend", "2023-09-22"),
+    ("GOMA, Dec. 22, 2023 — Residents voiced fears", "2023-12-22"),
+    ("DAMASCUS, July 13, 2025\n\nSyria signed a deal", "2025-07-13"),
+    ("BEIRUT, Lebanon, Oct. 5, 2024 (Reuters) - Talks resumed", "2024-10-05"),   # with the country
+    ("NOUMÉA, 12 May 2024 — The vote was moved", "2024-05-12"),
+])
+def test_datelines_in_the_common_wire_shapes(opening, published):
+    from checker.ingest import find_publication_date
+
+    assert find_publication_date(opening + " on Friday, officials said.")[:2] == (published, "dateline")
+
+
+def test_a_place_without_a_date_is_no_dateline():
+    from checker.ingest import find_publication_date
+
+    assert find_publication_date("CAIRO, Egypt — Officials said in 2024 that talks would resume.")[1] != "dateline"
+
+
 @pytest.mark.skipif(not SHARED_DEVSTORIES.is_dir(), reason="../shared/data/devstories not beside the checkout")
 def test_every_devstory_dated_from_its_dateline():
     import yaml
