@@ -28,6 +28,7 @@ _EN_NAME = re.compile(r"((?:[A-Z][\w.'-]+\s){0,3}[A-Z][\w.'-]+)\s+(?:said|says|t
 _EN_ACCORDING = re.compile(r"according to (?:a |an |the )?((?:[A-Z][\w.'-]+\s?){1,4})")
 _PRESENCE_COUNT = re.compile(r"(?:عدد|troops|forces|soldiers|جندي|قوات|القوات)")
 _WEAK_EVENT_FAMILIES = ("agreement", "announcement")
+_FORCE_GROUPS = ("foreign_military", "peacekeeping")
 _COUNT_LEAD = {"الي", "نحو", "حوالي", "قرابه", "زهاء", "to", "about", "around", "approximately", "nearly", "some"}
 
 
@@ -144,7 +145,18 @@ def _generic_subject(normalized: str, lexicons: Lexicons) -> tuple[str, int] | N
     return None
 
 
+def _without_idioms(normalized: str, lexicons: Lexicons) -> str:
+    """The text with affirmative idioms that contain a negation word ("لا يزال" still, "no later than")
+    blanked out, offsets unchanged."""
+    if lexicons.not_negation is None:
+        return normalized
+    for hit in lexicons.not_negation.find(normalized):
+        normalized = normalized[:hit.start] + " " * (hit.end - hit.start) + normalized[hit.end:]
+    return normalized
+
+
 def _negated(normalized: str, event: Hit, lexicons: Lexicons) -> bool:
+    normalized = _without_idioms(normalized, lexicons)
     if lexicons.negation.any(normalized[event.start:event.end]):
         return True
     before = normalized[: event.start].split()[-lexicons.negation_window:]
@@ -246,6 +258,15 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
         subject_hits = lexicons.subjects.find(normalized)
         subject_hit = _nearest(subject_hits, main.start if main else 0)
         cues: list[str] = []
+        if subject_hit is not None and subject_hit.entry in lexicons.weak_subjects:
+            # "Russia has no plans to withdraw its peacekeepers": whose peacekeepers the sentence says
+            named = [h for h in subject_hits if h.entry not in lexicons.weak_subjects
+                     and lexicons.subject_group.get(h.entry) in _FORCE_GROUPS]
+            if named:
+                subject_hit = _nearest(named, main.start if main else 0)
+            elif previous_subject and previous_subject not in lexicons.weak_subjects and main is not None \
+                    and info.family == "presence":
+                subject_hit = None  # "our peacekeepers" after a sentence that named them: the story's subject
         subject = subject_hit.entry if subject_hit else None
         subject_text = subject_hit.term if subject_hit else None
         if subject is None:
@@ -263,7 +284,7 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
         location_hit = _place_of_event(normalized, place_hits, main)
         location = location_hit.entry if location_hit else source_location
 
-        scope_names = sorted({h.entry for h in lexicons.scope.find(normalized)})
+        scope_names = _scope_names(normalized, main, events, lexicons)
         same_event = [h for h in events if main is not None and h.entry == main.entry]
         polarity = "negative" if any(_negated(normalized, h, lexicons) for h in same_event) else "positive"
         tense, modality = _tense_and_modality(normalized, main, events, lexicons, times)
@@ -281,6 +302,8 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
             cues.append("postponed")
         if lexicons.no_timetable.any(normalized):
             cues.append("no-timetable")
+        if lexicons.anniversary is not None and lexicons.anniversary.any(normalized):
+            cues.append("anniversary")
         seen[normalized] += 1
         claims.append(Claim(
             id=claim_id(source.id, normalized, seen[normalized]),
@@ -312,6 +335,40 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
     return claims
 
 
+_OPPOSITE_MOVE = {"leave": "stay", "stay": "leave"}
+# which forces move: bound to the move of their clause; "advisory" describes whoever stays, wherever it stands
+_MOVE_BOUND_SCOPES = ("combat_forces", "all_forces")
+_CLAUSE_BREAK = re.compile(r"[،,;؛:\"«»“”()]|\s[-–—]\s")
+
+
+def _scope_names(normalized: str, main: Hit | None, events: list[Hit], lexicons: Lexicons) -> list[str]:
+    """Scope words (combat forces, all forces, advisers) of the claim's own event: a scope word in a clause
+    whose only moves are the opposite of the claim's ('all forces are still here, calling the end of the
+    combat mission a change of name') qualifies that move, not the claim."""
+    hits = lexicons.scope.find(normalized)
+    info = lexicons.event_info.get(main.entry) if main is not None else None
+    if info is None or not hits:
+        return sorted({h.entry for h in hits})
+    breaks = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(normalized)] + [len(normalized) + 1]
+
+    def clause(position: int) -> tuple[int, int]:
+        for lo, hi in zip(breaks, breaks[1:]):
+            if lo <= position < hi:
+                return lo, hi
+        return 0, len(normalized) + 1
+
+    kept = set()
+    for h in hits:
+        lo, hi = clause(h.start)
+        moves = [e for e in events if lo <= e.start < hi
+                 and lexicons.event_info[e.entry].family not in _WEAK_EVENT_FAMILIES]
+        opposite = _OPPOSITE_MOVE.get(info.direction)
+        if h.entry in _MOVE_BOUND_SCOPES and moves and all(lexicons.event_info[e.entry].direction == opposite for e in moves):
+            continue
+        kept.add(h.entry)
+    return sorted(kept)
+
+
 def _tense_and_modality(normalized: str, main: Hit | None, events: list[Hit], lexicons: Lexicons,
                         times: list[TimeRef]) -> tuple[str, str]:
     future_form = main is not None and any(h.entry == main.entry for h in lexicons.event_future.find(normalized))
@@ -320,7 +377,11 @@ def _tense_and_modality(normalized: str, main: Hit | None, events: list[Hit], le
     # expected" does not hedge the cut
     mentions = [h.start for h in events if main is not None and h.entry == main.entry]
     limit = max(mentions) if mentions else len(normalized)
-    hedged = any(h.start < limit for h in lexicons.hedge.find(normalized))
+    # "31 May 2024": a month name is not a hedge
+    busy = [(m.start(), m.end()) for t in times for m in re.finditer(re.escape(normalize_for_matching(t.text)),
+                                                                     normalized)]
+    hedged = any(h.start < limit and not any(s <= h.start < e for s, e in busy)
+                 for h in lexicons.hedge.find(normalized))
     committed = lexicons.commitment.any(normalized)
     completed = lexicons.completed.any(normalized)
     deadline_like = any(t.role in ("deadline", "window", "until") for t in times)

@@ -96,6 +96,19 @@ class Facet:
         return ", ".join(bits) or "no date or figure"
 
 
+_SPAN_OF = re.compile(r"^\s*(?:of|من)\s", re.I)
+_HISTORY_DAYS = 3660  # a "duration" over ten years is a span of history, not a timetable
+
+
+def _history_span(text: str, t: TimeRef) -> bool:
+    """A duration that measures something past or ongoing ("two decades of war", "عقدين من العمل"), or that
+    is longer than any timetable."""
+    start, end = parse_iso(t.value_from), parse_iso(t.value_to)
+    if start and end and (end - start).days > _HISTORY_DAYS:
+        return True
+    return bool(_SPAN_OF.match(text[t.end:]))
+
+
 def asserted_interval(claim: Claim, source: Source) -> tuple[date | None, date | None, bool]:
     if claim.statement_date:
         day = parse_iso(claim.statement_date)
@@ -115,6 +128,11 @@ def facets_of(claim: Claim, source: Source) -> list[Facet]:
             continue
         if not (t.value_from or t.value_to) or (t.role == "duration" and not (t.value_from and t.value_to)):
             continue
+        if "anniversary" in claim.cues and a_from is not None and a_from == a_to \
+                and parse_iso(t.value_from) == a_from and parse_iso(t.value_to) == a_to:
+            continue  # "today marks the anniversary of the withdrawal": today is not when it happened
+        if t.role == "duration" and _history_span(claim.text, t):
+            continue  # "ending more than two decades of UN work": a span of history, not a timetable
         if t.role in _PLAN_ROLES or t.role == "duration":  # "would take four to six months": a window
             clock = "plan"
         elif claim.tense == "past" and claim.modality == "fact":  # reported as done, whatever the date

@@ -32,11 +32,27 @@ class Hit:
     end: int
 
 
+_GAP = r"(?:\s+\S+){0,%d}\s+" % 4
+
+
 def _term_body(term: str) -> tuple[str, str]:
     """(bucket, pattern) for one term: bucket "ar" and "en" terms share a word-start prefix that is
-    factored out of the alternation (one prefix test per position instead of one per term)."""
-    norm = normalize_for_matching(term)
-    body = r"\s+".join(re.escape(part) for part in norm.split(" "))
+    factored out of the alternation (one prefix test per position instead of one per term).
+    A ` * ` inside a term stands for up to four words ("close the * mission" matches "close the United
+    Nations assistance mission"); an Arabic word after the gap may carry clitics like the first."""
+    if " * " in term:
+        parts = [normalize_for_matching(p).strip() for p in term.split(" * ")]
+        norm = " ".join(parts)
+        bodies = []
+        for index, part in enumerate(parts):
+            body = r"\s+".join(re.escape(w) for w in part.split(" "))
+            if index and _ARABIC.search(part):
+                body = _AR_PREFIX + body
+            bodies.append(body)
+        body = _GAP.join(bodies)
+    else:
+        norm = normalize_for_matching(term)
+        body = r"\s+".join(re.escape(part) for part in norm.split(" "))
     if not norm[0].isalnum():
         return "free", body
     if _ARABIC.search(norm):
@@ -121,6 +137,9 @@ class Lexicons:
     units: Matcher
     multipliers: dict[str, float]
     unit_alias: dict[str, tuple[str, float]] = field(default_factory=dict)
+    weak_subjects: frozenset[str] = frozenset()  # "peacekeepers": yields to a named force in the sentence
+    anniversary: Matcher | None = None  # "today marks the first anniversary of …": today is not the event's day
+    not_negation: Matcher | None = None  # idioms that contain a negation word but affirm ("لا يزال": still)
     source_files: tuple[str, ...] = field(default=())
 
 
@@ -145,7 +164,7 @@ def _both_languages(entry: Any, where: str, path: Path) -> list[str]:
         raise LexiconError(f"'{where}' must be a list of terms or a mapping with ar:/en: lists", path=str(path))
     terms: list[str] = []
     for lang, values in entry.items():
-        if lang in ("family", "direction", "group", "past", "future", "window", "as", "factor"):
+        if lang in ("family", "direction", "group", "past", "future", "window", "as", "factor", "weak"):
             continue
         if not isinstance(values, list):
             raise LexiconError(f"'{where}.{lang}' must be a list of terms", path=str(path))
@@ -169,10 +188,12 @@ def load_lexicons(rules_dir: str | Path) -> Lexicons:
         future[name] = [str(t) for t in entry.get("future") or []]
 
     subj = _read_yaml(subj_path)
-    s_terms, s_group = {}, {}
+    s_terms, s_group, s_weak = {}, {}, set()
     for name, entry in (subj.get("subjects") or {}).items():
         s_terms[name] = _both_languages(entry, name, subj_path)
         s_group[name] = str(entry.get("group", name)) if isinstance(entry, dict) else name
+        if isinstance(entry, dict) and entry.get("weak"):
+            s_weak.add(name)
     generic = []
     for lang_patterns in (subj.get("generic") or {}).values():
         for pattern in lang_patterns:
@@ -207,6 +228,7 @@ def load_lexicons(rules_dir: str | Path) -> Lexicons:
         event_future=Matcher(future, str(ev_path)),
         subjects=Matcher(s_terms, str(subj_path)),
         subject_group=s_group,
+        weak_subjects=frozenset(s_weak),
         generic_subject=generic,
         generic_skip=frozenset(normalize_for_matching(str(w)) for w in subj.get("generic_skip") or []),
         locations=Matcher(locations, str(subj_path)),
@@ -223,5 +245,7 @@ def load_lexicons(rules_dir: str | Path) -> Lexicons:
         units=Matcher(unit_terms, str(unit_path)),
         multipliers=multipliers,
         unit_alias=unit_alias,
+        not_negation=markers("not_negation") if marks.get("not_negation") is not None else None,
+        anniversary=markers("anniversary") if marks.get("anniversary") is not None else None,
         source_files=tuple(str(p) for p in (ev_path, subj_path, mark_path, unit_path)),
     )

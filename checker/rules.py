@@ -828,8 +828,10 @@ def _chains(chain_rules: Sequence[Rule], claims: Sequence[Claim], facets: dict[s
     groups: dict[tuple, dict[str, list[Facet]]] = defaultdict(lambda: defaultdict(list))
     for claim in claims:
         group = _group(lexicons, claim.subject)
-        if group is None and claim.event_family not in (None, "presence", *_WEAK_FAMILIES):
-            group = claim.event_family  # an election or a rate is identified by its place
+        if claim.event_family not in (None, "presence", *_WEAK_FAMILIES):
+            # an election or a rate is identified by its place, whoever the sentence names ("France's
+            # parliament postponed the elections", "the central bank", no subject at all)
+            group = claim.event_family
         if claim.event_family is None or group is None:
             continue
         for f in facets[claim.id]:

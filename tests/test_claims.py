@@ -120,3 +120,81 @@ def test_figures_and_negation():
     c = claims[0]
     assert c.polarity == "negative"
     assert any(q.value == 3000 and q.unit == "troops" for q in c.quantities)
+
+
+def _one(text: str, published: str = "2024-01-10"):
+    _, claims = process_sources(sources_from_texts([{"text": text, "published": published}]), Config())
+    assert claims
+    return claims[0]
+
+
+@pytest.mark.parametrize("text", [
+    'قال مسؤول إن "القوات الفرنسية لا تزال في تشاد".',
+    "وأكد المتحدث أن القوات التركية ما زالت في شمال العراق.",
+    "The ministry said British troops are still in Estonia.",
+])
+def test_still_is_a_stay_not_a_denial(text):
+    c = _one(text)
+    assert c.event == "remain" and c.polarity == "positive"
+
+
+def test_no_later_than_is_not_a_negation():
+    c = _one("German troops will leave Mali no later than 31 May 2024, the ministry said.")
+    assert c.polarity == "positive" and c.modality == "plan"
+
+
+def test_scope_words_in_another_clause_do_not_qualify_the_claim():
+    # the speaker dismisses "the end of the combat mission"; what he asserts is about all forces
+    c = _one('قال متحدث إن "كل القوات الألمانية لا تزال في النيجر"، معتبرا أن إعلان انتهاء المهمة القتالية خدعة.')
+    assert c.event == "remain" and "combat_forces" not in (c.scope or "") and "all_forces" in (c.scope or "")
+    # a combat word in the event's own clause still counts
+    c = _one("The United States will withdraw its combat troops from Syria by the end of the year, but trainers stay.")
+    assert "combat_forces" in (c.scope or "")
+
+
+def test_a_month_name_is_not_a_hedge():
+    c = _one("The council announced on 31 May 2024 that the mission would end within 19 months.", "2024-06-03")
+    assert c.modality == "plan"
+    c = _one("The council said the mission may end within 19 months.", "2024-06-03")
+    assert c.modality == "hedge"
+
+
+@pytest.mark.parametrize("text,subject", [
+    ("Russia has no plans to withdraw its peacekeepers from Transnistria before 2026.", "russian_forces"),
+    ("أعلنت تركيا سحب قوات حفظ السلام التابعة لها من قبرص بحلول نهاية العام.", "turkish_forces"),
+    ("UN peacekeepers will leave South Sudan by the end of 2025.", "un_mission"),
+])
+def test_whose_peacekeepers(text, subject):
+    assert _one(text).subject == subject
+
+
+@pytest.mark.parametrize("text", [
+    "The Security Council voted on Thursday to close the United Nations political mission in Libya by 30 June 2025.",
+    "صوت مجلس الأمن الدولي على إنهاء عمل بعثة الأمم المتحدة في الصومال بحلول نهاية تشرين الأول 2024.",
+    "The council decided not to renew the mandate of the force in Lebanon.",
+])
+def test_closing_a_mission_is_an_end_of_mission(text):
+    c = _one(text)
+    assert c.event == "end_mission", c.cues
+
+
+def test_an_anniversary_today_is_not_the_event_date():
+    from checker.facets import facets_of
+
+    text = "Today marks the first anniversary of the withdrawal of French troops from Niger, completed on 22 December 2023."
+    sources = sources_from_texts([{"text": text, "published": "2024-12-22"}])
+    _, claims = process_sources(sources, Config())
+    c = claims[0]
+    assert "anniversary" in c.cues
+    dated = [f.time.value_from for f in facets_of(c, sources[0]) if f.kind == "time"]
+    assert dated == ["2023-12-22"]
+
+
+def test_a_span_of_history_is_not_a_timetable():
+    from checker.facets import facets_of
+
+    text = "The council voted to close the mission by 31 December 2025, ending more than two decades of UN work in Iraq."
+    sources = sources_from_texts([{"text": text, "published": "2024-06-01"}])
+    _, claims = process_sources(sources, Config())
+    plans = [f.time.value_to for f in facets_of(claims[0], sources[0]) if f.kind == "time" and f.clock == "plan"]
+    assert plans == ["2025-12-31"]
