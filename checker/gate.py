@@ -70,7 +70,7 @@ class GateOutcome:
     def summary(self) -> dict[str, Any]:
         return {
             "new_sources": [s.id for s in self.new_sources],
-            "corpus_sources": len(self.sources) - len(self.new_sources),
+            "corpus_sources": self.stats.get("corpus_sources", len(self.sources) - len(self.new_sources)),
             "findings_checked": len(self.findings),
             "new": len(self.comparison.new),
             "failing": len(self.failing),
@@ -89,8 +89,35 @@ class GateOutcome:
 # -- which files are new ---------------------------------------------------------------------------
 
 def _is_article(path: Path) -> bool:
-    return (path.suffix.lower() in ARTICLE_SUFFIXES and not path.name.startswith(".")
-            and path.name not in NOT_ARTICLES)
+    return _is_article_name(path.name)
+
+
+def _is_article_name(name: str) -> bool:
+    return (os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES and not name.startswith(".")
+            and name not in NOT_ARTICLES)
+
+
+def article_paths(folder: str | Path) -> list[str]:
+    """Article files under a folder as path strings, in `article_files` order (each folder's files by
+    name, then its sub-folders by name; hidden folders skipped). Strings, not Paths: a corpus of
+    thousands of files is walked on every gate."""
+    root = str(Path(folder))
+    found: list[str] = []
+
+    def walk(where: str) -> None:
+        try:
+            with os.scandir(where) as entries:
+                listing = sorted(entries, key=lambda e: e.name)
+        except OSError:
+            return
+        prefix = "" if where == "." else where + os.sep
+        found.extend(prefix + e.name for e in listing if _is_article_name(e.name) and e.is_file())
+        for e in listing:
+            if e.is_dir() and not e.name.startswith(".") and e.name != "__pycache__":
+                walk(prefix + e.name)
+
+    walk(root)
+    return found
 
 
 def article_files(paths: Iterable[Path]) -> list[Path]:
@@ -99,9 +126,7 @@ def article_files(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for given in paths:
         if given.is_dir():
-            for dirpath, dirnames, filenames in os.walk(given):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
-                files += [Path(dirpath) / name for name in sorted(filenames) if _is_article(Path(name))]
+            files += map(Path, article_paths(given))
         elif given.is_file():
             if not _is_article(given):
                 raise GateInputError(f"not an article file ({given.suffix or 'no suffix'})", path=str(given),
@@ -185,26 +210,30 @@ def _key(path: str, cwd: str) -> str:
     return os.path.normcase(os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path)))
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def _stat(path: str | Path) -> tuple[int, int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return st.st_mtime_ns, st.st_size
 
 
-def _sha256(path: Path) -> str | None:
+def _sha256(path: str | Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
         return None
 
 
-def _manifest_states(corpus: Path, files: Iterable[Path]) -> dict[str, str]:
+def _manifest_states(corpus: Path, files: Iterable[str | Path]) -> dict[str, str]:
     """sha256 of each folder's manifest (or 'absent'), keyed relative to the corpus: a manifest is part of
     its sources' identity, and content (not mtime) survives a fresh checkout."""
+    return _folder_manifest_states(corpus, {os.path.dirname(str(f)) for f in files})
+
+
+def _folder_manifest_states(corpus: Path, folders: Iterable[str]) -> dict[str, str]:
     states = {}
-    for folder in map(Path, {os.path.dirname(str(f)) for f in files}):
+    for folder in map(Path, folders):
         states[_manifest_key(corpus, folder)] = _sha256(folder / MANIFEST_NAME) or "absent"
     return states
 
@@ -215,12 +244,13 @@ def _manifest_key(corpus: Path, folder: Path) -> str:
 
 @dataclass
 class CorpusRead:
-    sources: list[Source]  # stored records of unchanged files
-    unread: list[Path]  # files the store does not know (or that changed): ingest them
+    source_ids: list[str]  # stored sources of unchanged files, in corpus order
+    unread: list[str | Path]  # files the store does not know (or that changed): ingest them
     recognised_by_content: int = 0  # unchanged bytes under a new mtime (a fresh checkout)
+    file_of_id: dict[str, str] = field(default_factory=dict)  # stored source id -> its file, as stored
 
 
-def corpus_sources(corpus: Path, corpus_files: Sequence[Path], store: Store) -> CorpusRead:
+def corpus_sources(corpus: Path, corpus_files: Sequence[str | Path], store: Store) -> CorpusRead:
     """Stored Source records for unchanged corpus files, and the files that must be (re)read.
 
     Unchanged = same size and mtime as recorded, or else the same bytes (sha256) as recorded, and the
@@ -246,17 +276,18 @@ def corpus_sources(corpus: Path, corpus_files: Sequence[Path], store: Store) -> 
             found = normalised.get(_key(str(f), cwd))
         return found
 
-    manifests = _manifest_states(corpus, corpus_files)
+    folder_of = [os.path.dirname(str(f)) for f in corpus_files]
+    folders = set(folder_of)
+    manifests = _folder_manifest_states(corpus, folders)
     changed_manifests = {key for key, state in manifests.items() if store.get_meta(key) != state}
-    manifest_changed_in = {folder: _manifest_key(corpus, Path(folder)) in changed_manifests
-                           for folder in {os.path.dirname(str(f)) for f in corpus_files}}
+    manifest_changed_in = {folder: _manifest_key(corpus, Path(folder)) in changed_manifests for folder in folders}
     raw_hashes: dict[str, str] | None = None
     wanted: list[str] = []
-    unread: list[Path] = []
+    unread: list[str | Path] = []
     refreshed: list[tuple[str, int | None, int | None, str | None]] = []
-    for f in corpus_files:
+    for f, folder in zip(corpus_files, folder_of):
         entries = entries_for(f)
-        if not entries or manifest_changed_in[os.path.dirname(str(f))]:
+        if not entries or manifest_changed_in[folder]:
             unread.append(f)
             continue
         stat = _stat(f)
@@ -274,13 +305,19 @@ def corpus_sources(corpus: Path, corpus_files: Sequence[Path], store: Store) -> 
             unread.append(f)
     if refreshed:
         store.set_file_state(refreshed)
-    stored = {s.id: s for s in store.stored_sources()} if wanted else {}
+    stored = store.source_ids() if wanted else set()
     missing_ids = [sid for sid in wanted if sid not in stored]
     if missing_ids:  # a row vanished between the two reads (another process): read those files again
-        gone = {_key(file_of_id[m], cwd) for m in missing_ids if m in file_of_id}
-        unread += [f for f in corpus_files if _key(str(f), cwd) in gone and f not in unread]
-    return CorpusRead([stored[sid] for sid in dict.fromkeys(wanted) if sid in stored], unread,
-                      len({sid for sid, *_ in refreshed}))
+        unread += _files_of(missing_ids, file_of_id, corpus_files, unread)
+    return CorpusRead([sid for sid in dict.fromkeys(wanted) if sid in stored], unread,
+                      len({sid for sid, *_ in refreshed}), file_of_id)
+
+
+def _files_of(source_ids: Iterable[str], file_of_id: dict[str, str], corpus_files: Sequence[str | Path],
+              already: Sequence[str | Path] = ()) -> list[str | Path]:
+    cwd = os.getcwd()
+    wanted = {_key(file_of_id[sid], cwd) for sid in source_ids if sid in file_of_id}
+    return [f for f in corpus_files if _key(str(f), cwd) in wanted and f not in already]
 
 
 def remember_files(store: Store, sources: Iterable[Source]) -> None:
@@ -297,7 +334,7 @@ def remember_files(store: Store, sources: Iterable[Source]) -> None:
     store.set_file_state(states)
 
 
-def remember_manifests(store: Store, corpus: Path, files: Iterable[Path]) -> None:
+def remember_manifests(store: Store, corpus: Path, files: Iterable[str | Path]) -> None:
     for key, state in _manifest_states(corpus, files).items():
         if store.get_meta(key) != state:
             store.set_meta(key, state)
@@ -348,39 +385,36 @@ def run_gate(new_paths: Sequence[str | Path], corpus: str | Path, baseline: str 
 
     with Store(store_file) as store:
         # 2. the corpus, from the store where possible
-        new_names = {Path(p).name for p in new_real}
-        corpus_files = [f for f in article_files([corpus])
-                        if f.name not in new_names or os.path.realpath(f) not in new_real]
+        new_names = {os.path.basename(p) for p in new_real}
+        corpus_files = [f for f in article_paths(corpus)
+                        if os.path.basename(f) not in new_names or os.path.realpath(f) not in new_real]
         read = corpus_sources(corpus, corpus_files, store)
-        old_sources, unread = read.sources, list(read.unread)
+        old_ids, unread = list(read.source_ids), list(read.unread)
         version = pipeline.pipeline_version(config)
-        stored_claims = store.stored_claims(version, [s.id for s in old_sources])
-        outdated = [s for s in old_sources if s.id not in stored_claims]
+        indexed = store.index_state(version)
+        outdated = [sid for sid in old_ids if sid not in indexed]
         if outdated:  # stored under another pipeline version: read the file afresh, the Source may differ too
-            cwd = os.getcwd()
-            outdated_files = {_key(_file_of(s.path), cwd) for s in outdated}
-            unread += [f for f in corpus_files if _key(str(f), cwd) in outdated_files]
-            old_sources = [s for s in old_sources if s.id in stored_claims]
+            unread += _files_of(outdated, read.file_of_id, corpus_files, unread)
+            old_ids = [sid for sid in old_ids if sid in indexed]
+        _index_stored(store, [sid for sid in old_ids if not indexed[sid]], version, config)
         fresh: list[Source] = []
         if unread:
             log.info("%d corpus file(s) new to the store or changed: reading them once", len(unread))
             fresh = _ingest_lenient(unread)
         new_ids = {s.id for s in new_sources}
-        taken = {s.id for s in old_sources}
+        taken = set(old_ids)
         fresh = [s for s in fresh if s.id not in taken]
         clash = sorted(new_ids & (taken | {s.id for s in fresh}))
         if clash:
             # the same article named twice (a new file and a corpus file with the same stem): the new wins
             log.warning("source id %s is both new and in the corpus; treating it as new", clash[0])
-        old_sources = [s for s in old_sources if s.id not in new_ids]
+        old_ids = [sid for sid in old_ids if sid not in new_ids]
         fresh = [s for s in fresh if s.id not in new_ids]
-        old_claims: list[Claim] = [c for s in old_sources for c in stored_claims[s.id]]
         if fresh:
             # committed source by source, like `checker check`: this is cache warming, not the gate
-            _, extra = pipeline.process_sources(fresh, config, store)
-            old_claims += list(extra)
+            pipeline.process_sources(fresh, config, store)
             remember_files(store, fresh)
-            old_sources += fresh
+            old_ids += [s.id for s in fresh]
         remember_manifests(store, corpus, corpus_files)
 
         # 3. the new sources are stored in one transaction: all of them with their claims, or nothing
@@ -389,21 +423,23 @@ def run_gate(new_paths: Sequence[str | Path], corpus: str | Path, baseline: str 
             remember_files(store, new_sources)
         # 4. matching and rules for pairs with a new claim; the write lock is not held meanwhile (only
         # new embeddings are written, each batch committed), so concurrent gates do not queue behind it
-        all_sources = list(old_sources) + list(new_sources)
-        all_claims = list(old_claims) + list(new_claims)
         new_claim_ids = {c.id for c in new_claims}
-        _, findings, _ = pipeline.analyse(all_sources, all_claims, config, None, store, new_claim_ids=new_claim_ids)
+        part = _neighbourhood_analysis(store, old_ids, new_sources, new_claims, version, config)
+        findings, loaded_sources, loaded_claims = part
 
+    corpus_ids = set(old_ids) | new_ids
+    all_sources = {**loaded_sources, **{s.id: s for s in new_sources}}
+    all_claims = {**loaded_claims, **{c.id: c for c in new_claims}}
     relevant = tuple(f for f in findings if new_claim_ids.intersection(f.claims) or new_ids.intersection(f.sources))
-    comparison = compare(relevant, base_line, known_sources={s.id for s in all_sources})
+    comparison = compare(relevant, base_line, known_sources=corpus_ids)
     for entry, why in comparison.stale:
         log.warning("baseline entry %s (%s) is stale: %s — `checker baseline update` removes it",
                     entry.id, entry.rule, why)
     outcome = GateOutcome(
-        new_sources=tuple(new_sources), sources={s.id: s for s in all_sources},
-        claims={c.id: c for c in all_claims}, findings=relevant, comparison=comparison, fail_on=fail_on,
-        corpus=corpus, rules=load_rule_infos(config) if comparison.new else {},
-        stats={"corpus_files": len(corpus_files), "read_from_store": len(corpus_files) - len(unread),
+        new_sources=tuple(new_sources), sources=all_sources, claims=all_claims, findings=relevant,
+        comparison=comparison, fail_on=fail_on, corpus=corpus, rules=load_rule_infos(config) if comparison.new else {},
+        stats={"corpus_sources": len(corpus_ids - new_ids), "corpus_files": len(corpus_files),
+               "read_from_store": len(corpus_files) - len(unread), "claims_read": len(loaded_claims),
                "recognised_by_content": read.recognised_by_content, "ingested_corpus_files": len(unread),
                "processed_corpus_sources": len(fresh)})
     log.info("gate: %d new source(s), %d finding(s) involve them: %d new, %d baselined, %d suppressed; "
@@ -422,3 +458,85 @@ def _ingest_lenient(files: Sequence[Path]) -> list[Source]:
     except NothingReadableError as exc:
         log.warning("%s", exc.one_line())
         return []
+
+
+def _index_stored(store: Store, source_ids: Sequence[str], version: str, config: Config) -> None:
+    """Index claims an older checker stored without a claim index (once; the next gate reads the index)."""
+    from .claim_index import index_rows
+    from .lexicon import load_lexicons
+
+    if not source_ids:
+        return
+    log.info("indexing the stored claims of %d source(s) once", len(source_ids))
+    lexicons = load_lexicons(str(config.rules_dir))
+    sources = store.sources_by_id(source_ids)
+    claims = store.stored_claims(version, source_ids)
+    rows = [row for sid in source_ids if sid in sources and sid in claims
+            for row in index_rows(sources[sid], claims[sid], lexicons)]
+    store.put_index(version, [sid for sid in source_ids if sid in sources and sid in claims], rows)
+
+
+def _neighbourhood_analysis(store: Store, stored_ids: Sequence[str], new_sources: Sequence[Source],
+                            new_claims: Sequence[Claim], version: str, config: Config
+                            ) -> tuple[list[Finding], dict[str, Source], dict[str, Claim]]:
+    """Findings that involve a new claim, reading back only the stored claims near the new ones.
+
+    The stored corpus is seen through the claim index (slots, embedding key, drift values per claim);
+    the new claims' candidate pairs are computed against all of it exactly as a full check would, then
+    only the sources and claims in those pairs are read back for the rules; a drift finding that needs
+    a stored claim outside them reads that one claim on demand. An embedder whose vectors depend on
+    the whole corpus (the TF-IDF fallback) or a lexical weight needs every claim: then all are read.
+    """
+    import numpy as np
+
+    from . import pipeline
+    from .claim_index import neighbourhood, stored_vectors
+    from .embed import embed_texts, get_embedder
+    from .lexicon import load_lexicons
+
+    embedder = get_embedder(config)
+    new_ids = {c.id for c in new_claims}
+    if embedder.is_fallback or config.lexical_weight > 0:
+        sources = store.sources_by_id(stored_ids)
+        stored = store.stored_claims(version, stored_ids)
+        claims = [c for sid in stored_ids for c in stored.get(sid, ())]
+        everything = [sources[sid] for sid in stored_ids if sid in sources] + list(new_sources)
+        _, findings, _ = pipeline.analyse(everything, claims + list(new_claims), config, embedder, store,
+                                          new_claim_ids=new_ids)
+        return findings, sources, {c.id: c for c in claims}
+
+    position = {sid: k for k, sid in enumerate(stored_ids)}
+    rows = [row for row in store.claim_index(version) if row.source_id in position]
+    rows.sort(key=lambda row: (position[row.source_id], row.ordinal))
+
+    def texts_of(claim_ids: Sequence[str]) -> list[str]:
+        source_of = {row.claim_id: row.source_id for row in rows}
+        by_source = store.stored_claims(version, {source_of[cid] for cid in claim_ids})
+        text = {c.id: c.text for cs in by_source.values() for c in cs}
+        return [text[cid] for cid in claim_ids]
+
+    vectors = stored_vectors(store, embedder, rows, texts_of)
+    new_vectors = embed_texts([c.text for c in new_claims], embedder, cache=store)
+    lexicons = load_lexicons(str(config.rules_dir))
+    hood = neighbourhood(rows, vectors, new_claims, new_vectors, config, lexicons)
+
+    source_of = {row.claim_id: row.source_id for row in rows}
+    near = set(hood.stored_claim_ids)
+    near_sources = list(dict.fromkeys(source_of[cid] for cid in hood.stored_claim_ids))
+    sources = store.sources_by_id(near_sources)
+    stored = store.stored_claims(version, near_sources)
+    claims = {c.id: c for sid in near_sources for c in stored.get(sid, ()) if c.id in near}
+
+    def load_claim(claim_id: str) -> tuple[Claim, Source]:
+        source_id = source_of[claim_id]
+        if source_id not in sources:
+            sources.update(store.sources_by_id([source_id]))
+        found = next(c for c in store.stored_claims(version, [source_id])[source_id] if c.id == claim_id)
+        claims[claim_id] = found
+        return found, sources[source_id]
+
+    subset = [claims[cid] for cid in hood.stored_claim_ids] + list(new_claims)
+    in_subset = [sources[sid] for sid in near_sources] + list(new_sources)
+    _, findings, _ = pipeline.analyse(in_subset, subset, config, embedder, store, new_claim_ids=new_ids,
+                                      pairs=hood.pairs, stored_chain_values=hood.chain_values, load_claim=load_claim)
+    return findings, sources, claims

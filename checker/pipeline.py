@@ -30,7 +30,8 @@ def pipeline_version(config: Config) -> str:
     for path in sorted(lexicon_dir.glob("*.yaml")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    for name in ("ingest.py", "claims.py", "timex.py", "segment.py", "facets.py"):
+    # rules.py and claim_index.py write the claim index (slot blocks, drift-chain values) stored with the claims
+    for name in ("ingest.py", "claims.py", "timex.py", "segment.py", "facets.py", "rules.py", "claim_index.py"):
         module = Path(__file__).with_name(name)
         if module.exists():
             digest.update(module.read_bytes())
@@ -59,6 +60,7 @@ def _stderr_console():
 def process_sources(sources: Sequence[Source], config: Config, store: Any = None
                     ) -> tuple[list[Sentence], list[Claim]]:
     """Segment and extract claims for each source, reusing the store's cached results."""
+    from .claim_index import index_rows
     from .claims import extract_claims
     from .lexicon import load_lexicons
     from .segment import segment
@@ -76,7 +78,8 @@ def process_sources(sources: Sequence[Source], config: Config, store: Any = None
             own_sentences = segment(source)
             own_claims = extract_claims(source, own_sentences, lexicons, config)
             if store is not None:
-                store.put_processed(source, own_sentences, own_claims, version)
+                store.put_processed(source, own_sentences, own_claims, version,
+                                    index=index_rows(source, own_claims, lexicons))
         sentences.extend(own_sentences)
         claims.extend(own_claims)
         if bar:
@@ -128,14 +131,16 @@ def candidate_pairs(claims: Sequence[Claim], vectors, config: Config, lexicons,
             continue  # the gate: only blocks that hold a new claim
         rows = np.array(members)
         sims = vectors[rows] @ vectors[rows].T
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                i, j = members[x], members[y]
-                if query_set is not None and i not in query_set and j not in query_set:
+        firsts = range(len(members)) if query_set is None else \
+            [x for x, i in enumerate(members) if i in query_set]  # the gate: pairs with a new claim only
+        for x in firsts:
+            for y in range(len(members)):
+                if y == x or (y < x and (query_set is None or members[y] in query_set)):
+                    continue  # each pair once
+                i, j = min(members[x], members[y]), max(members[x], members[y])
+                if (i, j) in found or not compatible(claims[i], claims[j]):
                     continue
-                if not compatible(claims[i], claims[j]):
-                    continue
-                found.setdefault((i, j), float(sims[x, y]))
+                found[(i, j)] = float(sims[x, y])
     return sorted(((i, j, s) for (i, j), s in found.items()), key=lambda t: (t[0], t[1]))
 
 
@@ -175,10 +180,15 @@ def _signal_function(config: Config, claims: Sequence[Claim], vectors,
 
 
 def analyse(sources: Sequence[Source], claims: Sequence[Claim], config: Config, embedder: Any = None,
-            store: Any = None, new_claim_ids: set[str] | None = None, previous_clusters: dict[str, str] | None = None
+            store: Any = None, new_claim_ids: set[str] | None = None, previous_clusters: dict[str, str] | None = None,
+            *, pairs: Sequence[tuple[str, str, float]] | None = None, stored_chain_values: Sequence[Any] | None = None,
+            load_claim: Callable[[str], tuple[Claim, Source]] | None = None,
             ) -> tuple[list[Cluster], list[Finding], Any]:
     """Embed, match, cluster and run the rules. With `new_claim_ids`, only pairs and sources that
-    involve a new claim are checked (the CI gate)."""
+    involve a new claim are checked (the CI gate). The gate may also pass what it computed against the
+    whole stored corpus while `claims` holds only the new claims' neighbourhood: the candidate `pairs`
+    (by claim id), the drift-chain values of stored claims and a loader for stored claims (see
+    `rules.evaluate`)."""
     from .embed import embed_texts, get_embedder
     from .lexicon import load_lexicons
     from .match import CandidatePair, cluster_claims
@@ -191,13 +201,18 @@ def analyse(sources: Sequence[Source], claims: Sequence[Claim], config: Config, 
     query = None
     if new_claim_ids is not None:
         query = [i for i, c in enumerate(claims) if c.id in new_claim_ids]
-    pairs = candidate_pairs(claims, vectors, config, lexicons, query=query)
+    if pairs is None:
+        pairs = candidate_pairs(claims, vectors, config, lexicons, query=query)
+    else:
+        row = {c.id: i for i, c in enumerate(claims)}
+        pairs = sorted((row[a], row[b], s) if row[a] < row[b] else (row[b], row[a], s) for a, b, s in pairs)
     strong = [CandidatePair(i, j, s, 0.0, s) for i, j, s in pairs if s >= config.same_fact_similarity]
     clusters = cluster_claims(claims, vectors, strong, config, previous=previous_clusters) if claims else []
     cluster_of = {cid: k.id for k in clusters for cid in k.claims}
     signal = _signal_function(config, claims, vectors, pairs)
     findings = evaluate(claims, sources, pairs, rules, lexicons, config, signal=signal,
-                        new_claim_ids=new_claim_ids, cluster_of=cluster_of)
+                        new_claim_ids=new_claim_ids, cluster_of=cluster_of, stored_chain_values=stored_chain_values,
+                        load_claim=load_claim)
     if config.nli_cross_encoder:
         from .nli import add_nli_evidence, cross_encoder_scorer
 

@@ -693,9 +693,15 @@ def evaluate(
     signal: Callable[[Claim, Claim], float] | None = None,
     new_claim_ids: set[str] | None = None,
     cluster_of: dict[str, str] | None = None,
+    stored_chain_values: Sequence[ChainValue] | None = None,
+    load_claim: Callable[[str], tuple[Claim, Source]] | None = None,
 ) -> list[Finding]:
     """All findings for a corpus. `pairs` are candidate claim pairs (i, j, similarity) from matching;
-    `new_claim_ids` (the CI gate) limits every check to those involving at least one new claim."""
+    `new_claim_ids` (the CI gate) limits every check to those involving at least one new claim.
+
+    The gate passes only the stored claims near the new ones in `claims`; then `stored_chain_values`
+    are the drift-chain values of every stored claim in the chains the new claims touch, and
+    `load_claim(claim_id)` fetches a stored claim that a drift finding needs but `claims` lacks."""
     by_id = {s.id: s for s in sources}
     pairs = list(pairs)
     hits: list[_Hit] = []
@@ -706,10 +712,10 @@ def evaluate(
         partners = {claims[k].id for i, j, _ in pairs if claims[i].id in new_claim_ids or claims[j].id in new_claim_ids
                     for k in (i, j)}
         new_sources = {c.source_id for c in claims if c.id in new_claim_ids}
-        touched = {(c.event_family, _group(lexicons, c.subject)) for c in claims if c.id in new_claim_ids}
+        touched = {(c.event_family, chain_group(lexicons, c)) for c in claims if c.id in new_claim_ids}
         wanted = [c for c in claims if c.id in partners or c.source_id in new_sources
-                  or (c.event_family, _group(lexicons, c.subject)) in touched]
-    facets = _LazyFacets(by_id)
+                  or (c.event_family, chain_group(lexicons, c)) in touched]
+    facets = _LazyFacets(by_id, load_claim)
     for c in wanted:
         facets[c.id] = facets_of(c, by_id[c.source_id])
     facets.claims = {c.id: c for c in claims}
@@ -778,7 +784,17 @@ def evaluate(
             decided.add(key)
 
     if chain_rules:
-        hits.extend(_chains(chain_rules, wanted, facets, lexicons, config, involved, signal))
+        ordinal: dict[str, int] = {}
+        seen: dict[str, int] = defaultdict(int)
+        for c in claims:
+            ordinal[c.id] = seen[c.source_id]
+            seen[c.source_id] += 1
+        from_facets = [c for c in wanted if stored_chain_values is None or c.id in new_claim_ids]
+        values = [v for c in from_facets for v in chain_values_of(c, facets[c.id], lexicons, ordinal[c.id])]
+        values += [v for v in stored_chain_values or () if new_claim_ids is None or v.claim_id not in new_claim_ids]
+        involved_ids = (lambda *ids: True) if new_claim_ids is None else \
+            (lambda *ids: any(i in new_claim_ids for i in ids))
+        hits.extend(_chains(chain_rules, values, facets, lexicons, config, involved_ids, signal))
     decided |= {frozenset((h.a.claim.id, h.b.claim.id)) for h in hits}
 
     if signal is not None and signal_rules:
@@ -809,90 +825,145 @@ def _change_type(a: Facet, b: Facet) -> str:
 class _LazyFacets(dict):
     """Facets per claim id, computed on first use (the gate touches few claims of a large corpus)."""
 
-    def __init__(self, sources: dict[str, Source]):
+    def __init__(self, sources: dict[str, Source], load_claim: Callable[[str], tuple[Claim, Source]] | None = None):
         super().__init__()
         self.sources = sources
         self.claims: dict[str, Claim] = {}
+        self.load_claim = load_claim
 
     def __missing__(self, claim_id: str) -> list[Facet]:
+        if claim_id not in self.claims and self.load_claim is not None:
+            claim, source = self.load_claim(claim_id)
+            self.claims[claim_id] = claim
+            self.sources.setdefault(source.id, source)
         claim = self.claims[claim_id]
         value = facets_of(claim, self.sources[claim.source_id])
         self[claim_id] = value
         return value
 
 
-def _chains(chain_rules: Sequence[Rule], claims: Sequence[Claim], facets: dict[str, list[Facet]],
-            lexicons: Lexicons, config: Config, involved, signal) -> list[_Hit]:
-    """Drift: per (family, subject group, place), the dated plan values each source asserts, in assertion
-    order; a finding for each change of value (v1 → v2, v2 → v3), never for restatements."""
-    groups: dict[tuple, dict[str, list[Facet]]] = defaultdict(lambda: defaultdict(list))
-    for claim in claims:
-        group = _group(lexicons, claim.subject)
-        if claim.event_family not in (None, "presence", *_WEAK_FAMILIES):
-            # an election or a rate is identified by its place, whoever the sentence names ("France's
-            # parliament postponed the elections", "the central bank", no subject at all)
-            group = claim.event_family
-        if claim.event_family is None or group is None:
+@dataclass(frozen=True)
+class ChainValue:
+    """One value a source asserts for a drift chain, as plain data: what `_chains` compares. The gate
+    reads these from the store for the stored corpus instead of rebuilding every claim's facets."""
+
+    key: tuple  # (event family, subject group, place, "plan" | "figure:<unit>")
+    source_id: str
+    claim_id: str
+    ordinal: int  # the claim's place in its source (values of one source are compared in this order)
+    facet_no: int  # index into facets_of(claim, source)
+    asserted_from: date
+    kind: str  # "figure" | "plan" | "none" ("no timetable")
+    value_to: date | None = None
+    quantity: float | None = None
+    polarity: str = "positive"
+    vague: bool = False
+
+    def to_row(self) -> list:
+        return [list(self.key), self.ordinal, self.facet_no, self.asserted_from.isoformat(), self.kind,
+                self.value_to.isoformat() if self.value_to else None, self.quantity, self.polarity, self.vague]
+
+    @classmethod
+    def from_row(cls, row: list, source_id: str, claim_id: str) -> "ChainValue":
+        key, ordinal, facet_no, asserted, kind, value_to, quantity, polarity, vague = row
+        return cls(tuple(key), source_id, claim_id, int(ordinal), int(facet_no), date.fromisoformat(asserted), kind,
+                   date.fromisoformat(value_to) if value_to else None, quantity, polarity, bool(vague))
+
+
+def chain_group(lexicons: Lexicons, claim: Claim) -> str | None:
+    """The actor a drift chain follows: the subject group; but an election or a rate is identified by its
+    family and place, whoever the sentence names ("France's parliament postponed the elections", "the
+    central bank", no subject at all)."""
+    if claim.event_family not in (None, "presence", *_WEAK_FAMILIES):
+        return claim.event_family
+    return _group(lexicons, claim.subject)
+
+
+def chain_values_of(claim: Claim, facets: Sequence[Facet], lexicons: Lexicons, ordinal: int) -> list[ChainValue]:
+    """The dated plan values and figures of one claim that drift chains compare."""
+    group = chain_group(lexicons, claim)
+    if claim.event_family is None or group is None:
+        return []
+    values = []
+    for number, f in enumerate(facets):
+        if f.asserted_from is None:
             continue
-        for f in facets[claim.id]:
-            if f.asserted_from is None:
-                continue
-            plan_date = f.kind == "time" and f.clock == "plan" and f.value_to is not None
-            if f.kind == "figure":
-                key = (claim.event_family, group, claim.location, "figure:" + f.quantity.unit)
-            elif plan_date:
-                key = (claim.event_family, group, claim.location, "plan")
-            elif f.kind == "bare" and claim.modality == "no_timetable":
-                key = (claim.event_family, group, claim.location, "plan")  # "no timetable": a value too
-            else:
-                continue
-            groups[key][claim.source_id].append(f)
+        plan_date = f.kind == "time" and f.clock == "plan" and f.value_to is not None
+        if f.kind == "figure":
+            chain, kind = "figure:" + f.quantity.unit, "figure"
+        elif plan_date:
+            chain, kind = "plan", "plan"
+        elif f.kind == "bare" and claim.modality == "no_timetable":
+            chain, kind = "plan", "none"  # "no timetable": a value too
+        else:
+            continue
+        values.append(ChainValue(
+            key=(claim.event_family, group, claim.location, chain), source_id=claim.source_id, claim_id=claim.id,
+            ordinal=ordinal, facet_no=number, asserted_from=f.asserted_from, kind=kind,
+            value_to=f.value_to if kind == "plan" else None,
+            quantity=float(f.quantity.value) if kind == "figure" else None,
+            polarity=claim.polarity,
+            vague=bool(kind == "plan" and f.time.granularity == "vague")))
+    return values
+
+
+def _chains(chain_rules: Sequence[Rule], values: Iterable[ChainValue], facets: Mapping[str, list[Facet]],
+            lexicons: Lexicons, config: Config, involved_ids: Callable[..., bool], signal) -> list[_Hit]:
+    """Drift: per (family, subject group, place), the dated plan values each source asserts, in assertion
+    order; a finding for each change of value (v1 → v2, v2 → v3), never for restatements. Facets are
+    looked up only for the two values of a change that involves a new claim."""
+    groups: dict[tuple, dict[str, list[ChainValue]]] = defaultdict(lambda: defaultdict(list))
+    for v in values:
+        groups[v.key][v.source_id].append(v)
 
     # a claim that names no place belongs to its story's place when the story has exactly one
     for key in [k for k in groups if k[2] is None]:
         homes = [k for k in groups if k[2] is not None and (k[0], k[1], k[3]) == (key[0], key[1], key[3])]
         if len(homes) == 1:
-            for source_id, fs in groups.pop(key).items():
-                groups[homes[0]][source_id].extend(fs)
+            for source_id, vs in groups.pop(key).items():
+                groups[homes[0]][source_id].extend(vs)
 
     tol_days = config.date_tolerance_days
     overlap = config.plan_overlap_days
 
-    def same_value(x: Facet, y: Facet) -> bool:
+    def same_value(x: ChainValue, y: ChainValue) -> bool:
         if x.kind == "figure":
-            top = max(abs(x.quantity.value), abs(y.quantity.value)) or 1.0
-            return abs(x.quantity.value - y.quantity.value) / top <= config.number_tolerance
-        if x.claim.polarity != y.claim.polarity:
+            top = max(abs(x.quantity), abs(y.quantity)) or 1.0
+            return abs(x.quantity - y.quantity) / top <= config.number_tolerance
+        if x.polarity != y.polarity:
             return False
         if x.value_to is None or y.value_to is None:  # "no timetable" equals only itself
             return x.value_to is None and y.value_to is None
-        vague_x, vague_y = x.time.granularity == "vague", y.time.granularity == "vague"
-        if vague_x or vague_y:  # "soon" said again is the same value; "soon" vs a date is not
-            return vague_x and vague_y
+        if x.vague or y.vague:  # "soon" said again is the same value; "soon" vs a date is not
+            return x.vague and y.vague
         return abs((x.value_to - y.value_to).days) <= tol_days
+
+    def facet(v: ChainValue) -> Facet:
+        return facets[v.claim_id][v.facet_no]
 
     hits: list[_Hit] = []
     for key, per_source in groups.items():
-        ordered = sorted(per_source.items(), key=lambda kv: (min(f.asserted_from for f in kv[1]), kv[0]))
+        for vs in per_source.values():
+            vs.sort(key=lambda v: (v.ordinal, v.facet_no))
+        ordered = sorted(per_source.items(), key=lambda kv: (min(v.asserted_from for v in kv[1]), kv[0]))
         current = ordered[0][1]
-        current_when = min(f.asserted_from for f in current)
-        for source_id, values in ordered[1:]:
-            when = min(f.asserted_from for f in values)
+        current_when = min(v.asserted_from for v in current)
+        for source_id, values_now in ordered[1:]:
+            when = min(v.asserted_from for v in values_now)
             if (when - current_when).days <= overlap:
                 continue  # asserted at the same time: a contradiction, not a drift
-            new = [v for v in values if not any(same_value(v, c) for c in current)]
+            new = [v for v in values_now if not any(same_value(v, c) for c in current)]
             if not new:
                 continue
-            a = current[0]
-            b = new[0]
-            if involved(a.claim, b.claim):
+            if involved_ids(current[0].claim_id, new[0].claim_id):
+                a, b = facet(current[0]), facet(new[0])
                 ctx = PairContext(a, b, 0.0, config, lexicons, signal,
                                   notes={"gap_days": (when - current_when).days, "chain": key[3],
                                          "change": _change_type(a, b)}, facets=facets)
                 rule = next((r for r in chain_rules if r.holds(ctx)), None)
                 if rule is not None:
                     hits.append(_Hit(rule, a, b, ctx.notes, 0.0))
-            current, current_when = values, when
+            current, current_when = values_now, when
     return hits
 
 

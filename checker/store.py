@@ -39,7 +39,7 @@ from .model import Claim, Sentence, Source
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_STORE_NAME = Path(".checker") / "store.sqlite"
 # sqlite's bound-parameter limit is 32766 since 3.32; stay far below it
 _IN_CHUNK = 500
@@ -65,7 +65,26 @@ CREATE TABLE IF NOT EXISTS processed (
     pipeline_version TEXT NOT NULL,
     sentences        BLOB NOT NULL,
     claims           BLOB NOT NULL,
+    indexed          INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (source_id, content_hash, pipeline_version)
+);
+CREATE TABLE IF NOT EXISTS claim_index (
+    source_id        TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    pipeline_version TEXT NOT NULL,
+    ordinal          INTEGER NOT NULL,
+    claim_id         TEXT NOT NULL,
+    text_hash        TEXT NOT NULL,
+    family           TEXT,
+    subject          TEXT,
+    location         TEXT,
+    chain            TEXT,
+    PRIMARY KEY (source_id, pipeline_version, ordinal)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS vector_snapshot (
+    model_id TEXT PRIMARY KEY,
+    dim      INTEGER NOT NULL,
+    hashes   TEXT NOT NULL,
+    matrix   BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS embeddings (
     model_id  TEXT NOT NULL,
@@ -75,7 +94,7 @@ CREATE TABLE IF NOT EXISTS embeddings (
     PRIMARY KEY (model_id, text_hash)
 ) WITHOUT ROWID;
 """
-_TABLES = ("processed", "sources", "embeddings", "meta")
+_TABLES = ("claim_index", "vector_snapshot", "processed", "sources", "embeddings", "meta")
 
 
 def default_store_path(corpus: str | os.PathLike) -> Path:
@@ -319,8 +338,12 @@ class Store:
             version = self._schema_version()  # another process may have created it while we waited
             if version == SCHEMA_VERSION:
                 return
-            if version == 1:  # 1 -> 2 only added a column: keep the cache
-                conn.execute("ALTER TABLE sources ADD COLUMN raw_sha256 TEXT")
+            if version in (1, 2):  # later versions only added columns and the claim index: keep the cache
+                self._add_column("sources", "raw_sha256", "TEXT")
+                self._add_column("processed", "indexed", "INTEGER NOT NULL DEFAULT 0")
+                for statement in filter(str.strip, _SCHEMA.split(";")):
+                    if any(name in statement.split("(")[0] for name in ("claim_index", "vector_snapshot")):
+                        conn.execute(statement)
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
                 return
             if version is not None:
@@ -336,6 +359,10 @@ class Store:
                 conn.execute(statement)
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
                          (str(SCHEMA_VERSION),))
+
+    def _add_column(self, table: str, column: str, declaration: str) -> None:
+        if column not in {row[1] for row in self.conn.execute(f"PRAGMA table_info({table})")}:
+            self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
     def _schema_version(self) -> int | None:
         row = self.conn.execute(
@@ -406,11 +433,13 @@ class Store:
                 return None
 
     def put_processed(self, source: Source, sentences: Sequence[Sentence], claims: Sequence[Claim],
-                      pipeline_version: str, *, file_stat: tuple[int, int] | None = None) -> None:
+                      pipeline_version: str, *, file_stat: tuple[int, int] | None = None,
+                      index: Sequence[Any] | None = None) -> None:
         """Store a source with its sentences and claims in one transaction, replacing older versions.
 
         `file_stat` is (mtime_ns, size) of the file the source was read from; when omitted it is taken
-        from `source.path` if that file exists, so `file_index()` can skip unchanged files.
+        from `source.path` if that file exists, so `file_index()` can skip unchanged files. `index` are
+        the claims' `claim_index.IndexRow`s (what the gate reads instead of the claims).
         """
         if file_stat is None:
             file_stat = _stat(source.path)
@@ -424,9 +453,85 @@ class Store:
                 (source.id, source.path, source.content_hash, mtime_ns, size, _dumps(dataclasses.asdict(source))))
             self.conn.execute("DELETE FROM processed WHERE source_id = ?", (source.id,))
             self.conn.execute(
-                "INSERT INTO processed(source_id, content_hash, pipeline_version, sentences, claims) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (source.id, source.content_hash, pipeline_version, _pack(sentences), _pack(claims)))
+                "INSERT INTO processed(source_id, content_hash, pipeline_version, sentences, claims, indexed) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (source.id, source.content_hash, pipeline_version, _pack(sentences), _pack(claims),
+                 int(index is not None)))
+            self.conn.execute("DELETE FROM claim_index WHERE source_id = ?", (source.id,))
+            if index:
+                self._insert_index(pipeline_version, index)
+
+    def _insert_index(self, pipeline_version: str, rows: Sequence[Any]) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO claim_index(source_id, pipeline_version, ordinal, claim_id, text_hash, family, "
+            "subject, location, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(r.source_id, pipeline_version, r.ordinal, r.claim_id, r.text_hash, r.event_family, r.subject,
+              r.location, r.chain) for r in rows])
+
+    def put_index(self, pipeline_version: str, source_ids: Sequence[str], rows: Sequence[Any]) -> None:
+        """Add the claim index of sources stored without one (by an older checker)."""
+        with self.transaction():
+            for chunk in _chunks(list(source_ids)):
+                marks = ",".join("?" * len(chunk))
+                self.conn.execute(f"DELETE FROM claim_index WHERE pipeline_version = ? AND source_id IN ({marks})",
+                                  (pipeline_version, *chunk))
+                self.conn.execute(f"UPDATE processed SET indexed = 1 WHERE pipeline_version = ? "
+                                  f"AND source_id IN ({marks})", (pipeline_version, *chunk))
+            self._insert_index(pipeline_version, rows)
+
+    def index_state(self, pipeline_version: str) -> dict[str, bool]:
+        """source id -> whether its claims are indexed, for every source processed by this pipeline."""
+        with self._guard():
+            rows = self.conn.execute("SELECT source_id, indexed FROM processed WHERE pipeline_version = ?",
+                                     (pipeline_version,)).fetchall()
+        return {source_id: bool(indexed) for source_id, indexed in rows}
+
+    def claim_index(self, pipeline_version: str) -> list[Any]:
+        """Every indexed claim of this pipeline (`claim_index.IndexRow`): the gate's view of the stored corpus."""
+        from .claim_index import IndexRow
+
+        with self._guard():
+            rows = self.conn.execute(
+                "SELECT source_id, ordinal, claim_id, text_hash, family, subject, location, chain FROM claim_index "
+                "WHERE pipeline_version = ?", (pipeline_version,)).fetchall()
+        return list(map(IndexRow._make, rows))
+
+    # -- all vectors of a model in one blob (a gate's nearest-neighbour search reads them at once) ----
+    def get_vector_snapshot(self, model_id: str) -> tuple[list[str], np.ndarray] | None:
+        """(text hashes, float32 matrix with one row per hash) as last saved, or None."""
+        with self._guard():
+            row = self.conn.execute("SELECT dim, hashes, matrix FROM vector_snapshot WHERE model_id = ?",
+                                    (model_id,)).fetchone()
+        if row is None:
+            return None
+        dim, hashes, blob = row
+        width = 40  # hex sha1
+        keys = [hashes[i:i + width] for i in range(0, len(hashes), width)]
+        if dim <= 0 or len(blob) != len(keys) * dim * 4:  # torn or foreign: ignore, it is rebuilt
+            return None
+        return keys, np.frombuffer(blob, dtype=np.float32).reshape(len(keys), dim)
+
+    def put_vector_snapshot(self, model_id: str, hashes: Sequence[str], matrix: np.ndarray) -> None:
+        matrix = np.ascontiguousarray(matrix, dtype=np.float32)
+        if any(len(h) != 40 for h in hashes) or matrix.shape[0] != len(hashes):
+            raise ValueError("a vector snapshot needs one 40-hex-digit hash per row")
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO vector_snapshot(model_id, dim, hashes, matrix) VALUES (?, ?, ?, ?)",
+                              (model_id, int(matrix.shape[1]), "".join(hashes), matrix.tobytes()))
+
+    def sources_by_id(self, source_ids: Iterable[str]) -> dict[str, Source]:
+        found: dict[str, Source] = {}
+        with self._guard():
+            for chunk in _chunks(list(dict.fromkeys(source_ids))):
+                marks = ",".join("?" * len(chunk))
+                for source_id, record in self.conn.execute(
+                        f"SELECT id, record FROM sources WHERE id IN ({marks})", chunk):
+                    found[source_id] = record_from_dict(Source, json.loads(record))
+        return found
+
+    def source_ids(self) -> set[str]:
+        with self._guard():
+            return {row[0] for row in self.conn.execute("SELECT id FROM sources")}
 
     def stored_sources(self) -> list[Source]:
         with self._guard():
@@ -475,6 +580,7 @@ class Store:
 
     def remove_source(self, source_id: str) -> None:
         with self.transaction():
+            self.conn.execute("DELETE FROM claim_index WHERE source_id = ?", (source_id,))
             self.conn.execute("DELETE FROM processed WHERE source_id = ?", (source_id,))
             self.conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
 
@@ -501,6 +607,11 @@ class Store:
         if rows != ["ok"]:
             raise StoreError(f"integrity check failed ({'; '.join(rows[:3])})", path=str(self.path),
                              hint="delete it, it is only a cache")
+
+
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for i in range(0, len(items), _IN_CHUNK):
+        yield items[i:i + _IN_CHUNK]
 
 
 def _stat(path: str) -> tuple[int, int] | None:
