@@ -179,25 +179,29 @@ def measure(n: int, reps: int) -> dict[str, Any]:
 
 
 def _command_costs(corpus: Path, articles: list[Path], store_path: Path) -> dict[str, Any]:
-    """What a CI job pays: `checker check ARTICLE --no-store` vs `checker gate ARTICLE --corpus ...`, each a
-    fresh process (imports and model load included), CPU seconds of the child."""
+    """What a CI job pays: `checker check ARTICLE --no-store --out DIR` (its reports included) vs
+    `checker gate ARTICLE --corpus ...`, each a fresh process (imports and model load included), CPU
+    seconds of the child."""
     from checker.store import Store
 
     checker = str(Path(sys.executable).parent / "checker")
     empty = CACHE / "empty-baseline.yaml"
-    empty.write_text("findings: []\n", encoding="utf-8")
+    empty.write_text("version: 1\nfindings: []\n", encoding="utf-8")
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "CHECKER_QUIET": "1", "PYTHONPATH": str(ROOT)}
 
-    def cpu_of(args: list[str]) -> float:
+    def cpu_of(args: list[str], ok: tuple[int, ...]) -> float:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run([checker, "-q", *args], cwd=ROOT, env=env, capture_output=True, timeout=600)
+        done = subprocess.run([checker, "-q", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if done.returncode not in ok:
+            raise RuntimeError(f"checker {' '.join(args)} exited {done.returncode}: {done.stderr[-500:]}")
         return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
     alone, gate = [], []
+    out = CACHE / "alone-reports"
     for path in articles:
-        alone.append(cpu_of(["check", str(path), "--no-store", "--format", "json"]))
-        gate.append(cpu_of(["gate", str(path), "--corpus", str(corpus), "--baseline", str(empty)]))
+        alone.append(cpu_of(["check", str(path), "--no-store", "--out", str(out)], (0, 1)))
+        gate.append(cpu_of(["gate", str(path), "--corpus", str(corpus), "--baseline", str(empty)], (0, 1)))
         with Store(store_path) as store:
             for source in store.stored_sources():
                 if source.path.endswith(path.name):
@@ -286,7 +290,8 @@ def write_results(results: dict[int, dict[str, Any]]) -> None:
         "process with the model already loaded, means over fresh articles (alone timed before and after each",
         "gate). The ratio is of CPU seconds (the machine is shared, so wall time mostly measures the",
         "neighbours; the wall ratio is shown too). `commands` is what a CI job pays: `checker check ARTICLE",
-        "--no-store` vs `checker gate ARTICLE --corpus ...`, each a fresh process, CPU seconds.",
+        "--no-store --out DIR` (reports written) vs `checker gate ARTICLE --corpus ...`, each a fresh process",
+        "(imports and model load included), CPU seconds.",
         "`claims read` = stored claims the gate read back (the rest of the corpus is seen through the claim",
         "index, docs/architecture.md). Target: gate ≤ 3× alone at 5,000 articles, peak RSS < 2 GiB.",
         "",
