@@ -224,7 +224,10 @@ _DATELINE_DATE = re.compile(
     r"^(?:[A-Z][a-z]+(?: [A-Z][a-z]+)?\.?,\s*)?\(?\s*(?P<date>\d{1,2}\b|[A-Za-z]{3,9}\.?\s+\d{1,2}\b)")
 _DATELINE_HEAD = re.compile(
     r"^\s*(?:(?P<latin>[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’\- ]{1,30}?)\s*,|(?P<arabic>[\u0600-\u06FF][\u0600-\u06FF ]{1,30}?)\s+[-–—]|"
-    r"(?P<arabic_comma>[\u0600-\u06FF][\u0600-\u06FF ]{1,30}?)\s*[،,])\s*"
+    r"(?P<arabic_comma>[\u0600-\u06FF][\u0600-\u06FF ]{1,30}?)\s*[،,]|"
+    # "أبيدجان في 1 جانفي 2025 -": the place, في, the date, then a dash, an agency or the end of the line
+    r"(?P<arabic_fi>[\u0600-\u06FF][\u0600-\u06FF ]{1,30}?)\s+في(?=\s+[\d\u0660-\u0669]{1,2}\s+\S+\s+"
+    r"[\d\u0660-\u0669]{4}\s*(?:\([^)\n]{1,25}\)\s*)?(?:[-–—:]|$)))\s*"
 )
 
 
@@ -258,10 +261,10 @@ def _dateline_match(text: str) -> re.Match[str] | None:
     rest = to_ascii_digits(text[m.end():m.end() + 50])
     if not _DATELINE_DATE.match(rest) or not _YEAR.search(rest):
         return None
-    place = (m.group("latin") or m.group("arabic") or m.group("arabic_comma") or "").strip()
+    place = (m.group("latin") or m.group("arabic") or m.group("arabic_comma") or m.group("arabic_fi") or "").strip()
     if normalize_for_matching(place) in _weekday_words():
         return None  # "Monday, 09 February 2026", "الثلاثاء، 16 ديسمبر 2025": a page stamp, not a place
-    if m.group("arabic_comma") and len(place.split()) > 2:
+    if (m.group("arabic_comma") or m.group("arabic_fi")) and len(place.split()) > 2:
         return None
     if len(place.split()) > 3:
         return None

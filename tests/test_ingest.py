@@ -281,6 +281,9 @@ def test_dateline_gives_publication_date(name, published):
     ("DAMASCUS, July 13, 2025\n\nSyria signed a deal", "2025-07-13"),
     ("BEIRUT, Lebanon, Oct. 5, 2024 (Reuters) - Talks resumed", "2024-10-05"),   # with the country
     ("NOUMÉA, 12 May 2024 — The vote was moved", "2024-05-12"),
+    ("أبيدجان في 1 جانفي 2025 -\nأعلن الرئيس", "2025-01-01"),   # place في date -
+    ("نيامي في 14 فيفري 2025 (وكالات) - أعلنت الحكومة", "2025-02-14"),
+    ("القاهرة في 3 يونيو 2024 -", "2024-06-03"),
 ])
 def test_datelines_in_the_common_wire_shapes(opening, published):
     from checker.ingest import find_publication_date
@@ -292,6 +295,9 @@ def test_a_place_without_a_date_is_no_dateline():
     from checker.ingest import find_publication_date
 
     assert find_publication_date("CAIRO, Egypt — Officials said in 2024 that talks would resume.")[1] != "dateline"
+    # a sentence that starts "X في <date>" is not a dateline: the date runs on into the sentence
+    text = "أعلنت الحكومة في 3 مارس 2025 أن القوات ستنسحب."
+    assert find_publication_date(text)[1] != "dateline"
 
 
 @pytest.mark.skipif(not SHARED_DEVSTORIES.is_dir(), reason="../shared/data/devstories not beside the checkout")
