@@ -222,11 +222,12 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 # day first ("3 March 2021") or the month first ("December 3, 2024", "Sept 22", "Dec. 22").
 _DATELINE_DATE = re.compile(
     r"^(?:[A-Z][a-z]+(?: [A-Z][a-z]+)?\.?,\s*)?\(?\s*(?P<date>\d{1,2}\b|[A-Za-z]{3,9}\.?\s+\d{1,2}\b)")
+# a place's letters are Arabic letters, not Arabic-Indic digits (U+0660-0669), so a place never runs into its date
 _DATELINE_HEAD = re.compile(
-    r"^\s*(?:(?P<latin>[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’\- ]{1,30}?)\s*,|(?P<arabic>[\u0600-\u06FF][\u0600-\u06FF ]{1,30}?)\s+[-–—]|"
-    r"(?P<arabic_comma>[\u0600-\u06FF][\u0600-\u06FF ]{1,30}?)\s*[،,]|"
+    r"^\s*(?:(?P<latin>[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’\- ]{1,30}?)\s*,|(?P<arabic>[\u0600-\u065F\u066A-\u06FF][\u0600-\u065F\u066A-\u06FF ]{1,30}?)\s+[-–—]|"
+    r"(?P<arabic_comma>[\u0600-\u065F\u066A-\u06FF][\u0600-\u065F\u066A-\u06FF ]{1,30}?)\s*[،,]|"
     # "أبيدجان في 1 جانفي 2025 -": the place, في, the date, then a dash, an agency or the end of the line
-    r"(?P<arabic_fi>[\u0600-\u06FF][\u0600-\u06FF ]{1,30}?)\s+في(?=\s+[\d\u0660-\u0669]{1,2}\s+\S+\s+"
+    r"(?P<arabic_fi>[\u0600-\u065F\u066A-\u06FF][\u0600-\u065F\u066A-\u06FF ]{1,30}?)\s+في(?=\s+[\d\u0660-\u0669]{1,2}\s+\S+\s+"
     r"[\d\u0660-\u0669]{4}\s*(?:\([^)\n]{1,25}\)\s*)?(?:[-–—:]|$)))\s*"
 )
 

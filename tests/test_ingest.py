@@ -284,6 +284,8 @@ def test_dateline_gives_publication_date(name, published):
     ("أبيدجان في 1 جانفي 2025 -\nأعلن الرئيس", "2025-01-01"),   # place في date -
     ("نيامي في 14 فيفري 2025 (وكالات) - أعلنت الحكومة", "2025-02-14"),
     ("القاهرة في 3 يونيو 2024 -", "2024-06-03"),
+    ("نيروبي في ٦ ديسمبر ٢٠٢٣ -\nقال مسؤول", "2023-12-06"),   # Arabic-Indic digits
+    ("بغداد - ٣ آذار ٢٠٢١ - قال", "2021-03-03"),
 ])
 def test_datelines_in_the_common_wire_shapes(opening, published):
     from checker.ingest import find_publication_date
