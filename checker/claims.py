@@ -120,17 +120,19 @@ def _nearest(hits: list[Hit], position: int) -> Hit | None:
 _PLACE_PREPOSITION = re.compile(r"(?:^|\s)(?:في|فى|من|الى|إلى|داخل|جنوب|شمال|شرق|غرب|in|from|to|into|out of|across)\s*$")
 
 
-def _place_of_event(normalized: str, hits: list[Hit], main: Hit | None) -> Hit | None:
+def _place_of_event(normalized: str, hits: list[Hit], main: Hit | None, lexicons: Lexicons) -> Hit | None:
     """The place an event happens in: a place after a preposition ("in Mali", "من العراق") beats a
     nationality adjective ("an Egyptian source"); among those, the nearest to the event word."""
     anchored = [h for h in hits if _PLACE_PREPOSITION.search(normalized[: h.start])]
-    nouns = [h for h in hits if not _is_adjective(h.term)]
+    nouns = [h for h in hits if not _is_adjective(h.term, lexicons)]
     return _nearest(anchored or nouns, main.start if main else 0)
 
 
-def _is_adjective(term: str) -> bool:
+def _is_adjective(term: str, lexicons: Lexicons | None = None) -> bool:
     """Nationality adjectives ("مصري", "Egyptian") name who speaks more often than where it happens."""
     norm = normalize_for_matching(term)
+    if lexicons is not None and norm in lexicons.place_nouns:
+        return False
     return norm.endswith(("ي", "يه", "يين", "ian", "ese", "ish")) and len(norm) > 3
 
 
@@ -174,7 +176,7 @@ def _dominant_location(sentences: list[Sentence], lexicons: Lexicons) -> str | N
     for s in sentences:
         dateline = _DATELINE_PLACE.match(s.normalized) if s.start < 5 else None
         counts.update(h.entry for h in lexicons.locations.find(s.normalized)
-                      if not _is_adjective(h.term) and not (dateline and h.start < dateline.end()))
+                      if not _is_adjective(h.term, lexicons) and not (dateline and h.start < dateline.end()))
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -274,6 +276,11 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
             if generic:
                 subject, _ = generic
                 subject_text = subject.split(":", 1)[1]
+        if subject is not None and info is not None and info.family not in ("presence", *_WEAK_EVENT_FAMILIES) \
+                and (subject.startswith("forces:") or lexicons.subject_group.get(subject) in _FORCE_GROUPS):
+            # "Azerbaijan released 32 Armenian prisoners for two Azerbaijani soldiers", "France's parliament
+            # postponed the vote": an exchange or an election is not a claim about those forces
+            subject, subject_text = None, None
         if subject is None and main is not None and info.family == "presence" and previous_subject:
             subject = previous_subject
             cues.append("subject-from-previous-sentence")
@@ -281,7 +288,7 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
         if sentence.start < 5:  # "BEIRUT, 4 March 2024 —" / "القاهرة - 22 أبريل": where the reporter is
             dateline = _DATELINE_PLACE.match(normalized)
             place_hits = [h for h in place_hits if not dateline or h.start >= dateline.end()]
-        location_hit = _place_of_event(normalized, place_hits, main)
+        location_hit = _place_of_event(normalized, place_hits, main, lexicons)
         location = location_hit.entry if location_hit else source_location
 
         scope_names = _scope_names(normalized, main, events, lexicons)

@@ -135,6 +135,8 @@ def facets_of(claim: Claim, source: Source) -> list[Facet]:
             continue  # "ending more than two decades of UN work": a span of history, not a timetable
         if t.role in _PLAN_ROLES or t.role == "duration":  # "would take four to six months": a window
             clock = "plan"
+        elif t.role == "since" and parse_iso(t.value_from) and a_to is not None and parse_iso(t.value_from) > a_to:
+            clock = "plan"  # "decided to cut output from May": a start still ahead when it was said
         elif claim.tense == "past" and claim.modality == "fact":  # reported as done, whatever the date
             clock = "event"
         else:
@@ -149,8 +151,11 @@ def facets_of(claim: Claim, source: Source) -> list[Facet]:
             else:
                 clock = "event"  # the day it was said, or before: not a deadline
         facets.append(Facet(clock=clock, kind="time", time=t, **base))
+    scheduled = any(t.role != "statement" and parse_iso(t.value_from) and a_to is not None
+                    and parse_iso(t.value_from) > a_to and not _PAST_REFERENCE.search(t.text) for t in claim.times)
     for q in claim.quantities:
-        clock = "event" if claim.tense == "past" else "plan" if planned else "state"
+        # "decided to cut output by 800,000 barrels a day from May": a figure for later is a plan
+        clock = "plan" if planned or scheduled else "event" if claim.tense == "past" else "state"
         facets.append(Facet(clock=clock, kind="figure", quantity=q, **base))
     bare_clock = "plan" if planned else "event" if claim.tense == "past" else "state"
     facets.append(Facet(clock=bare_clock, kind="bare", **base))

@@ -137,6 +137,7 @@ class Lexicons:
     units: Matcher
     multipliers: dict[str, float]
     unit_alias: dict[str, tuple[str, float]] = field(default_factory=dict)
+    place_nouns: frozenset[str] = frozenset()  # place names that look like adjectives (السعودية, سورية)
     weak_subjects: frozenset[str] = frozenset()  # "peacekeepers": yields to a named force in the sentence
     anniversary: Matcher | None = None  # "today marks the first anniversary of …": today is not the event's day
     not_negation: Matcher | None = None  # idioms that contain a negation word but affirm ("لا يزال": still)
@@ -229,6 +230,7 @@ def load_lexicons(rules_dir: str | Path) -> Lexicons:
         subjects=Matcher(s_terms, str(subj_path)),
         subject_group=s_group,
         weak_subjects=frozenset(s_weak),
+        place_nouns=frozenset(normalize_for_matching(str(w)) for w in subj.get("place_nouns") or []),
         generic_subject=generic,
         generic_skip=frozenset(normalize_for_matching(str(w)) for w in subj.get("generic_skip") or []),
         locations=Matcher(locations, str(subj_path)),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from functools import lru_cache
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -138,7 +139,11 @@ def c_same_family(ctx: PairContext, family: str | None = None, loose: bool = Fal
 
 
 def c_compatible_subject(ctx: PairContext, allow_unknown: bool = False) -> bool:
-    """Subjects in the same group (US forces ~ coalition); an unknown subject only when allowed."""
+    """Subjects in the same group (US forces ~ coalition); an unknown subject only when allowed. An election,
+    a rate, a ceasefire, an opening… is identified by its family and place, not by who the sentence names."""
+    family = ctx.a.claim.event_family
+    if family == ctx.b.claim.event_family and family not in ("presence", *_WEAK_FAMILIES):
+        return True
     ga, gb = _group(ctx.lexicons, ctx.a.claim.subject), _group(ctx.lexicons, ctx.b.claim.subject)
     if ga is None or gb is None:
         return allow_unknown
@@ -146,9 +151,16 @@ def c_compatible_subject(ctx: PairContext, allow_unknown: bool = False) -> bool:
 
 
 def c_compatible_location(ctx: PairContext) -> bool:
-    """Same place, or a place is unknown on one side."""
+    """Same place, or a place is unknown on one side. An exchange, a ceasefire, a crossing… lies between
+    places: for those families, two claims that both name a place agree on it."""
     la, lb = ctx.a.claim.location, ctx.b.claim.location
-    return la is None or lb is None or la == lb
+    if la is None or lb is None or la == lb:
+        return True
+    family = ctx.a.claim.event_family
+    if family == ctx.b.claim.event_family and family not in ("presence", *_WEAK_FAMILIES):
+        places = lambda c: {h.entry for h in ctx.lexicons.locations.find(c.normalized)} | {c.location}  # noqa: E731
+        return bool(places(ctx.a.claim) & places(ctx.b.claim))
+    return False
 
 
 SHORT_ITEM_CHARS = 300  # a headline or a wire flash, not an article
@@ -197,11 +209,17 @@ def c_asserted_unknown(ctx: PairContext) -> bool:
     return _assert_gap(ctx) is None
 
 
+_DEADLINE_ROLES = ("deadline", "window", "until")
+
+
 def c_deadlines_differ(ctx: PairContext, tolerance: Any = "date_tolerance_days") -> bool:
     """Both facets carry a dated plan (not vague) whose end differs by more than `tolerance` days."""
     a, b = ctx.a, ctx.b
     if a.kind != "time" or b.kind != "time" or "vague" in (a.time.granularity, b.time.granularity):
         return False
+    if a.time.role not in _DEADLINE_ROLES and b.time.role not in _DEADLINE_ROLES and None not in (
+            a.value_from, a.value_to, b.value_from, b.value_to) and a.value_from <= b.value_to and b.value_from <= a.value_to:
+        return False  # "from May until the end of the year" and "in May": scheduled periods that overlap
     gap = _days(a.value_to, b.value_to)
     if gap is None or gap <= int(ctx.cfg(tolerance)):
         return False
@@ -223,10 +241,40 @@ def c_event_times_differ(ctx: PairContext, tolerance: Any = "date_tolerance_days
     return False
 
 
+_FIGURE_CHANGE = re.compile(r"(?:\bby|بمقدار|\bup|\bdown)\s*(?:about|around|some|nearly|almost|نحو|حوالي)?\s*[$€£]?\s*$", re.I)
+_FIGURE_LEVEL = re.compile(r"(?:\bto|\bat|إلى|الى|عند|ليصل|لتصل|ليبلغ|لتبلغ)\s*(?:about|around|some|nearly|almost|نحو|حوالي)?\s*[$€£]?\s*$",
+                           re.I)
+
+
+def _figure_role(claim: Claim, q) -> str | None:
+    """'cut by 2 million barrels' (a change) vs 'cut to 9 million barrels' (a level); None when unmarked."""
+    before = claim.text[max(0, q.start - 24): q.start]
+    if _FIGURE_CHANGE.search(before):
+        return "change"
+    if _FIGURE_LEVEL.search(before):
+        return "level"
+    return None
+
+
+def _same_figure(x: float, y: float, tolerance: float) -> bool:
+    top = max(abs(x), abs(y)) or 1.0
+    return abs(x - y) / top <= tolerance
+
+
 def c_figures_differ(ctx: PairContext, tolerance: Any = "number_tolerance") -> bool:
-    """Two figures of the same unit differ by more than `tolerance` (relative)."""
+    """Two figures of the same unit differ by more than `tolerance` (relative). Not when either figure also
+    stands in the other claim (two numbers restated: 50 hostages for 150 prisoners), nor when one is a change
+    ("by 2 million barrels a day") and the other a level ("to 9 million")."""
     qa, qb = ctx.a.quantity, ctx.b.quantity
     if qa is None or qb is None or qa.unit != qb.unit:
+        return False
+    tol = float(ctx.cfg(tolerance))
+    others_b = [q.value for q in ctx.b.claim.quantities if q.unit == qa.unit]
+    others_a = [q.value for q in ctx.a.claim.quantities if q.unit == qb.unit]
+    if any(_same_figure(qa.value, v, tol) for v in others_b) or any(_same_figure(qb.value, v, tol) for v in others_a):
+        return False
+    ra, rb = _figure_role(ctx.a.claim, qa), _figure_role(ctx.b.claim, qb)
+    if ra and rb and ra != rb:
         return False
     hi_a, hi_b = qa.value_max or qa.value, qb.value_max or qb.value
     if qa.value <= hi_b and qb.value <= hi_a:  # ranges overlap
@@ -253,6 +301,12 @@ def c_event_overlap(ctx: PairContext, days: Any = "plan_overlap_days") -> bool:
                    x.value_from - limit <= y.value_to and y.value_from - limit <= x.value_to for x in ta for y in tb)
     gap = _assert_gap(ctx)
     return gap is not None and gap <= int(ctx.cfg(days))
+
+
+def c_postponed(ctx: PairContext) -> bool:
+    """Either claim says a date was moved ("postponed to", "أرجأ", "delayed"): it names the old date and the
+    new one, and the move is a drift, not two dates asserted at once."""
+    return "postponed" in ctx.a.claim.cues or "postponed" in ctx.b.claim.cues
 
 
 def c_polarity_same(ctx: PairContext) -> bool:
@@ -870,6 +924,16 @@ class ChainValue:
                    date.fromisoformat(value_to) if value_to else None, quantity, polarity, bool(vague))
 
 
+def _period(claim: Claim) -> str:
+    """The year a figure of an economic series is for ("inflation of 1.5 percent in 2024" and "2 percent next
+    year" are two forecasts, not one that moved); presence counts and unperiodised figures have none."""
+    if claim.event_family in (None, "presence", *_WEAK_FAMILIES):
+        return ""
+    years = {t.value_from[:4] for t in claim.times if t.role != "statement" and t.value_from and t.value_to
+             and t.granularity in ("year", "quarter", "month") and t.value_from[:4] == t.value_to[:4]}
+    return "@" + min(years) if len(years) == 1 else ""
+
+
 def chain_group(lexicons: Lexicons, claim: Claim) -> str | None:
     """The actor a drift chain follows: the subject group; but an election or a rate is identified by its
     family and place, whoever the sentence names ("France's parliament postponed the elections", "the
@@ -890,7 +954,7 @@ def chain_values_of(claim: Claim, facets: Sequence[Facet], lexicons: Lexicons, o
             continue
         plan_date = f.kind == "time" and f.clock == "plan" and f.value_to is not None
         if f.kind == "figure":
-            chain, kind = "figure:" + f.quantity.unit, "figure"
+            chain, kind = "figure:" + f.quantity.unit + _period(claim), "figure"
         elif plan_date:
             chain, kind = "plan", "plan"
         elif f.kind == "bare" and claim.modality == "no_timetable":
