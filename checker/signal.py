@@ -14,6 +14,7 @@ with `checker train-signal` (docs/signal.md).
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import logging
 import threading
@@ -84,6 +85,15 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
+@functools.lru_cache(maxsize=1)
+def _blas_controller():
+    """One threadpoolctl controller per process: building one scans the loaded libraries (~20 ms), which
+    `threadpool_limits(...)` would do on every prediction."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
 @dataclass
 class PairSignal:
     """Calibrated (agree, contradict, other) probabilities for claim pairs."""
@@ -108,12 +118,10 @@ class PairSignal:
                              f"{len(vecs_b)} vecs_b — all must match")
         if n == 0:
             return np.zeros((0, len(self.labels)), dtype=np.float64)
-        from threadpoolctl import threadpool_limits
-
         with self._lock:  # the per-text feature cache is shared
             features = self.builder.build(texts_a, texts_b, vecs_a, vecs_b)
         # Small matrix products: BLAS threads only add contention (20x slower on a busy 2-core box).
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _blas_controller().limit(limits=1, user_api="blas"):
             proba = self.network.proba(features.astype(np.float64))
         # A side with no words at all ("...", "") carries no claim to agree or disagree with.
         with self._lock:
