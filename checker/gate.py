@@ -15,11 +15,13 @@ Order matters for reliability:
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -93,8 +95,7 @@ def _is_article(path: Path) -> bool:
 
 
 def _is_article_name(name: str) -> bool:
-    return (os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES and not name.startswith(".")
-            and name not in NOT_ARTICLES)
+    return name.lower().endswith(ARTICLE_SUFFIXES) and not name.startswith(".") and name not in NOT_ARTICLES
 
 
 def article_paths(folder: str | Path) -> list[str]:
@@ -248,6 +249,7 @@ class CorpusRead:
     unread: list[str | Path]  # files the store does not know (or that changed): ingest them
     recognised_by_content: int = 0  # unchanged bytes under a new mtime (a fresh checkout)
     file_of_id: dict[str, str] = field(default_factory=dict)  # stored source id -> its file, as stored
+    manifests: dict[str, str] = field(default_factory=dict)  # manifest key -> sha256 now (see _manifest_states)
 
 
 def corpus_sources(corpus: Path, corpus_files: Sequence[str | Path], store: Store) -> CorpusRead:
@@ -310,7 +312,7 @@ def corpus_sources(corpus: Path, corpus_files: Sequence[str | Path], store: Stor
     if missing_ids:  # a row vanished between the two reads (another process): read those files again
         unread += _files_of(missing_ids, file_of_id, corpus_files, unread)
     return CorpusRead([sid for sid in dict.fromkeys(wanted) if sid in stored], unread,
-                      len({sid for sid, *_ in refreshed}), file_of_id)
+                      len({sid for sid, *_ in refreshed}), file_of_id, manifests)
 
 
 def _files_of(source_ids: Iterable[str], file_of_id: dict[str, str], corpus_files: Sequence[str | Path],
@@ -334,8 +336,9 @@ def remember_files(store: Store, sources: Iterable[Source]) -> None:
     store.set_file_state(states)
 
 
-def remember_manifests(store: Store, corpus: Path, files: Iterable[str | Path]) -> None:
-    for key, state in _manifest_states(corpus, files).items():
+def remember_manifests(store: Store, corpus: Path, files: Iterable[str | Path],
+                       states: dict[str, str] | None = None) -> None:
+    for key, state in (states if states is not None else _manifest_states(corpus, files)).items():
         if store.get_meta(key) != state:
             store.set_meta(key, state)
 
@@ -383,7 +386,7 @@ def run_gate(new_paths: Sequence[str | Path], corpus: str | Path, baseline: str 
     new_real = {os.path.realpath(f) for f in new_files}
     store_file = Path(store_path) if store_path else default_store_path(corpus)
 
-    with Store(store_file) as store:
+    with Store(store_file) as store, _gc_paused():
         # 2. the corpus, from the store where possible
         new_names = {os.path.basename(p) for p in new_real}
         corpus_files = [f for f in article_paths(corpus)
@@ -415,7 +418,7 @@ def run_gate(new_paths: Sequence[str | Path], corpus: str | Path, baseline: str 
             pipeline.process_sources(fresh, config, store)
             remember_files(store, fresh)
             old_ids += [s.id for s in fresh]
-        remember_manifests(store, corpus, corpus_files)
+        remember_manifests(store, corpus, corpus_files, read.manifests)
 
         # 3. the new sources are stored in one transaction: all of them with their claims, or nothing
         with store.transaction():
@@ -458,6 +461,20 @@ def _ingest_lenient(files: Sequence[Path]) -> list[Source]:
     except NothingReadableError as exc:
         log.warning("%s", exc.one_line())
         return []
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The gate builds tens of thousands of short-lived records (index rows, file states) in a process
+    whose heap already holds the models; the cyclic collector's full passes, triggered by those
+    allocations, cost more than the work itself, and the records form no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _index_stored(store: Store, source_ids: Sequence[str], version: str, config: Config) -> None:
