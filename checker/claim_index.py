@@ -91,8 +91,15 @@ def neighbourhood(stored: Sequence[IndexRow], stored_vectors: np.ndarray, new_cl
     # drift chains: a new value can only meet stored values of the same family and actor (the place
     # may differ: a value with no place joins its story's only place)
     joined = {(c.event_family, chain_group(lexicons, c)) for c in new_claims}
-    chain_values = [value for row in stored if row.chain and (row.event_family, chain_group(lexicons, row)) in joined
-                    for value in row.chain_values()]
+    joins: dict[tuple, bool] = {}  # by (family, subject): a corpus has few of them
+
+    def joins_chain(row: IndexRow) -> bool:
+        key = (row.event_family, row.subject)
+        if key not in joins:
+            joins[key] = (row.event_family, chain_group(lexicons, row)) in joined
+        return joins[key]
+
+    chain_values = [value for row in stored if row.chain and joins_chain(row) for value in row.chain_values()]
     return Neighbourhood([stored[k].claim_id for k in near], pairs, chain_values)
 
 

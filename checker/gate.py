@@ -15,11 +15,14 @@ Order matters for reliability:
 """
 from __future__ import annotations
 
+import gc
 import hashlib
+import json
 import logging
 import os
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -93,8 +96,7 @@ def _is_article(path: Path) -> bool:
 
 
 def _is_article_name(name: str) -> bool:
-    return (os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES and not name.startswith(".")
-            and name not in NOT_ARTICLES)
+    return name.lower().endswith(ARTICLE_SUFFIXES) and not name.startswith(".") and name not in NOT_ARTICLES
 
 
 def article_paths(folder: str | Path) -> list[str]:
@@ -248,14 +250,32 @@ class CorpusRead:
     unread: list[str | Path]  # files the store does not know (or that changed): ingest them
     recognised_by_content: int = 0  # unchanged bytes under a new mtime (a fresh checkout)
     file_of_id: dict[str, str] = field(default_factory=dict)  # stored source id -> its file, as stored
+    manifests: dict[str, str] = field(default_factory=dict)  # manifest key -> sha256 now (see _manifest_states)
+    digest: str = ""  # of every corpus file's path, size and mtime and the manifests (see _corpus_digest)
+    from_state: bool = False  # the ids were taken from the state the last gate remembered
 
 
-def corpus_sources(corpus: Path, corpus_files: Sequence[str | Path], store: Store) -> CorpusRead:
+def corpus_sources(corpus: Path, corpus_files: Sequence[str | Path], store: Store, *,
+                   use_state: bool = True) -> CorpusRead:
     """Stored Source records for unchanged corpus files, and the files that must be (re)read.
 
     Unchanged = same size and mtime as recorded, or else the same bytes (sha256) as recorded, and the
-    folder's manifest unchanged. A `.jsonl` file stands for all the sources of its lines.
+    folder's manifest unchanged. A `.jsonl` file stands for all the sources of its lines. When every
+    file's path, size and mtime and every manifest are exactly as the last gate left them (one digest,
+    `remember_corpus_state`), its list of source ids is taken as is (`use_state=False` re-matches).
     """
+    folder_of = [os.path.dirname(str(f)) for f in corpus_files]
+    folders = set(folder_of)
+    manifests = _folder_manifest_states(corpus, folders)
+    stats = [_stat(f) for f in corpus_files]
+    digest = _corpus_digest(corpus_files, stats, manifests)
+    if use_state:
+        remembered = _remembered_state(store, corpus)
+        if remembered is not None and remembered.get("digest") == digest:
+            stored = store.source_ids()
+            ids = [sid for sid in remembered.get("ids", ()) if sid in stored]
+            if len(ids) == len(remembered.get("ids", ())):
+                return CorpusRead(ids, [], 0, {}, manifests, digest, from_state=True)
     cwd = os.getcwd()
     # keyed by the path exactly as stored; walked paths usually match it verbatim (same working folder,
     # same spelling), and only when they do not is the normalised form computed
@@ -276,21 +296,17 @@ def corpus_sources(corpus: Path, corpus_files: Sequence[str | Path], store: Stor
             found = normalised.get(_key(str(f), cwd))
         return found
 
-    folder_of = [os.path.dirname(str(f)) for f in corpus_files]
-    folders = set(folder_of)
-    manifests = _folder_manifest_states(corpus, folders)
     changed_manifests = {key for key, state in manifests.items() if store.get_meta(key) != state}
     manifest_changed_in = {folder: _manifest_key(corpus, Path(folder)) in changed_manifests for folder in folders}
     raw_hashes: dict[str, str] | None = None
     wanted: list[str] = []
     unread: list[str | Path] = []
     refreshed: list[tuple[str, int | None, int | None, str | None]] = []
-    for f, folder in zip(corpus_files, folder_of):
+    for f, folder, stat in zip(corpus_files, folder_of, stats):
         entries = entries_for(f)
         if not entries or manifest_changed_in[folder]:
             unread.append(f)
             continue
-        stat = _stat(f)
         if stat and all((mtime, size) == stat for mtime, size, _ in entries):
             wanted += [sid for _, _, sid in entries]
             continue
@@ -310,7 +326,32 @@ def corpus_sources(corpus: Path, corpus_files: Sequence[str | Path], store: Stor
     if missing_ids:  # a row vanished between the two reads (another process): read those files again
         unread += _files_of(missing_ids, file_of_id, corpus_files, unread)
     return CorpusRead([sid for sid in dict.fromkeys(wanted) if sid in stored], unread,
-                      len({sid for sid, *_ in refreshed}), file_of_id)
+                      len({sid for sid, *_ in refreshed}), file_of_id, manifests, digest)
+
+
+_CORPUS_STATE_KEY = "corpus-state:"
+
+
+def _corpus_digest(files: Sequence[str | Path], stats: Sequence[tuple[int, int] | None],
+                   manifests: dict[str, str]) -> str:
+    lines = [f"{f}\0{st}" for f, st in zip(files, stats)] + [f"{k}\0{v}" for k, v in sorted(manifests.items())]
+    return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _remembered_state(store: Store, corpus: Path) -> dict | None:
+    raw = store.get_meta(_CORPUS_STATE_KEY + os.path.realpath(corpus))
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def remember_corpus_state(store: Store, corpus: Path, digest: str, source_ids: Sequence[str]) -> None:
+    """What the next gate may take as is while no corpus file or manifest changed."""
+    value = json.dumps({"digest": digest, "ids": list(source_ids)}, ensure_ascii=False, separators=(",", ":"))
+    key = _CORPUS_STATE_KEY + os.path.realpath(corpus)
+    if store.get_meta(key) != value:
+        store.set_meta(key, value)
 
 
 def _files_of(source_ids: Iterable[str], file_of_id: dict[str, str], corpus_files: Sequence[str | Path],
@@ -334,8 +375,9 @@ def remember_files(store: Store, sources: Iterable[Source]) -> None:
     store.set_file_state(states)
 
 
-def remember_manifests(store: Store, corpus: Path, files: Iterable[str | Path]) -> None:
-    for key, state in _manifest_states(corpus, files).items():
+def remember_manifests(store: Store, corpus: Path, files: Iterable[str | Path],
+                       states: dict[str, str] | None = None) -> None:
+    for key, state in (states if states is not None else _manifest_states(corpus, files)).items():
         if store.get_meta(key) != state:
             store.set_meta(key, state)
 
@@ -383,15 +425,21 @@ def run_gate(new_paths: Sequence[str | Path], corpus: str | Path, baseline: str 
     new_real = {os.path.realpath(f) for f in new_files}
     store_file = Path(store_path) if store_path else default_store_path(corpus)
 
-    with Store(store_file) as store:
+    with Store(store_file) as store, _gc_paused():
         # 2. the corpus, from the store where possible
         new_names = {os.path.basename(p) for p in new_real}
         corpus_files = [f for f in article_paths(corpus)
                         if os.path.basename(f) not in new_names or os.path.realpath(f) not in new_real]
         read = corpus_sources(corpus, corpus_files, store)
         old_ids, unread = list(read.source_ids), list(read.unread)
+        reused_state = read.from_state
         version = pipeline.pipeline_version(config)
         indexed = store.index_state(version)
+        if read.from_state and any(sid not in indexed for sid in old_ids):
+            # taken from the remembered state, but stored under another pipeline version: match files again
+            read = corpus_sources(corpus, corpus_files, store, use_state=False)
+            old_ids, unread = list(read.source_ids), list(read.unread)
+            reused_state = False
         outdated = [sid for sid in old_ids if sid not in indexed]
         if outdated:  # stored under another pipeline version: read the file afresh, the Source may differ too
             unread += _files_of(outdated, read.file_of_id, corpus_files, unread)
@@ -404,6 +452,8 @@ def run_gate(new_paths: Sequence[str | Path], corpus: str | Path, baseline: str 
         new_ids = {s.id for s in new_sources}
         taken = set(old_ids)
         fresh = [s for s in fresh if s.id not in taken]
+        all_read = not unread or {str(f) for f in unread} <= {_file_of(s.path) for s in fresh}
+        corpus_state = list(old_ids) + [s.id for s in fresh]  # before a new file with the same id shadows one
         clash = sorted(new_ids & (taken | {s.id for s in fresh}))
         if clash:
             # the same article named twice (a new file and a corpus file with the same stem): the new wins
@@ -415,7 +465,9 @@ def run_gate(new_paths: Sequence[str | Path], corpus: str | Path, baseline: str 
             pipeline.process_sources(fresh, config, store)
             remember_files(store, fresh)
             old_ids += [s.id for s in fresh]
-        remember_manifests(store, corpus, corpus_files)
+        remember_manifests(store, corpus, corpus_files, read.manifests)
+        if all_read:  # every corpus file is stored now (a file that failed is tried, and warned about, again)
+            remember_corpus_state(store, corpus, read.digest, corpus_state)
 
         # 3. the new sources are stored in one transaction: all of them with their claims, or nothing
         with store.transaction():
@@ -439,6 +491,7 @@ def run_gate(new_paths: Sequence[str | Path], corpus: str | Path, baseline: str 
         new_sources=tuple(new_sources), sources=all_sources, claims=all_claims, findings=relevant,
         comparison=comparison, fail_on=fail_on, corpus=corpus, rules=load_rule_infos(config) if comparison.new else {},
         stats={"corpus_sources": len(corpus_ids - new_ids), "corpus_files": len(corpus_files),
+               "corpus_state_reused": reused_state,
                "read_from_store": len(corpus_files) - len(unread), "claims_read": len(loaded_claims),
                "recognised_by_content": read.recognised_by_content, "ingested_corpus_files": len(unread),
                "processed_corpus_sources": len(fresh)})
@@ -458,6 +511,20 @@ def _ingest_lenient(files: Sequence[Path]) -> list[Source]:
     except NothingReadableError as exc:
         log.warning("%s", exc.one_line())
         return []
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The gate builds tens of thousands of short-lived records (index rows, file states) in a process
+    whose heap already holds the models; the cyclic collector's full passes, triggered by those
+    allocations, cost more than the work itself, and the records form no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _index_stored(store: Store, source_ids: Sequence[str], version: str, config: Config) -> None:

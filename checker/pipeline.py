@@ -119,8 +119,10 @@ def candidate_pairs(claims: Sequence[Claim], vectors, config: Config, lexicons,
         found[(p.i, p.j)] = max(float(p.similarity), found.get((p.i, p.j), -1.0))
     query_set = None if query is None else set(query)
     blocks: dict[tuple, list[int]] = defaultdict(list)
+    group_of: dict[str | None, str | None] = {}  # subjects repeat: a corpus has few
     for index, claim in enumerate(claims):
-        group = _group(lexicons, claim.subject)
+        subject = claim.subject
+        group = group_of[subject] if subject in group_of else group_of.setdefault(subject, _group(lexicons, subject))
         if claim.event_family and (group or claim.location):
             # an unnamed subject ("a regional force") still meets claims of its family and place
             blocks[(claim.event_family, group or "?")].append(index)

@@ -105,3 +105,40 @@ def test_a_store_written_before_the_claim_index_is_indexed_once(corpus, tmp_path
     with Store(store_path) as store:
         indexed = store.index_state(pipeline_version(config))
     assert all(done for source_id, done in indexed.items() if source_id != new.stem)
+
+
+@pytest.mark.slow
+def test_an_unchanged_corpus_is_taken_from_the_remembered_state_and_any_change_is_noticed(corpus, tmp_path):
+    import os
+    import time
+
+    from checker.baseline import Baseline
+    from checker.config import load_config
+    from checker.gate import run_gate
+
+    site = tmp_path / "corpus"
+    shutil.copytree(corpus / "troops_disputed", site / "troops_disputed")
+    shutil.copytree(corpus / "ceasefire_moved", site / "ceasefire_moved")
+    config = load_config(site)
+    store = tmp_path / "store.sqlite"
+    new = site / "troops_disputed" / "t2_deployment_ar_eg.txt"
+    held = tmp_path / new.name
+    shutil.move(new, held)
+    first = run_gate([held], site, Baseline(()), config=config, store_path=store)
+    again = run_gate([held], site, Baseline(()), config=config, store_path=store)
+    assert not first.stats["corpus_state_reused"] and again.stats["corpus_state_reused"]
+    assert _shape(again.findings) == _shape(first.findings) and first.findings
+
+    # an edited corpus file (new bytes, new mtime) is matched and read again, not taken from the state
+    wire = site / "troops_disputed" / "t3_deployment_restated_ar.txt"
+    wire.write_text(wire.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    os.utime(wire, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+    edited = run_gate([held], site, Baseline(()), config=config, store_path=store)
+    assert not edited.stats["corpus_state_reused"] and edited.stats["ingested_corpus_files"] == 1
+
+    # a removed corpus file is gone from the corpus (its stored source is not offered to the rules)
+    (site / "troops_disputed" / "t1_deployment_en.txt").unlink()
+    removed = run_gate([held], site, Baseline(()), config=config, store_path=store)
+    assert not removed.stats["corpus_state_reused"]
+    assert all("t1_deployment_en" not in f.sources for f in removed.findings)
+    assert removed.stats["corpus_sources"] == again.stats["corpus_sources"] - 1
