@@ -34,8 +34,19 @@ Conventions (DESIGN.md "Time is the heart of it"), and the choices made where it
   ("آب الماضي", "last August") the previous one, with a future marker the next one. A weekday alone
   ("الثلاثاء", "on Tuesday") is the nearest such weekday at or before the anchor: news reports events
   that happened; "next Tuesday" / "الثلاثاء المقبل" looks forward, "this Friday" is the Friday of the
-  anchor's ISO week. "the 15th of this month" / "الخامس عشر من الشهر الجاري" is that day of the
-  relative month. A Hijri month without a year ("رمضان المقبل", "في شهر رمضان") is the one around the
+  anchor's ISO week; after a deadline or until cue ("by Friday morning", "بحلول صباح الجمعة", "no
+  later than Sunday", "في موعد أقصاه الأحد") it is the next such day after the anchor. A weekday
+  always counts from the given (publication) anchor, never from a statement date in its sentence
+  ("announced on 31 May ..., officials said on Tuesday" published Tuesday 4 June = 4 June). A bare
+  day of the month after a cue ("on the 20th", "العشرين من الشهر") is this month's; after a deadline
+  cue the next such day (next month's once this month's has passed). "the 15th of this month" / "الخامس عشر من الشهر الجاري" is that day of the
+  relative month. Hijri holidays (lexicon hijri_holidays: Eid al-Fitr = 1-3 Shawwal, Eid al-Adha =
+  10-13 Dhu al-Hijja) resolve like a Hijri month without a year, or in the Hijri year / Gregorian
+  year written after them. Libyan month names (1986-2011, lexicon libyan_months) count only with a
+  year ("15 الطير 2011", "1 الفاتح 1379 و.ر" = 2011) or, for the unambiguous ones, a day number.
+  Compact quarters ("1Q25", "Q3'24", "2025Q1", "2H24") and fiscal periods ("the year to March",
+  "the 12 months ended 31 March 2024", "السنة المالية المنتهية في مارس 2025": the N months ending
+  with that month or day; the nearest such month without a year) are periods. A Hijri month without a year ("رمضان المقبل", "في شهر رمضان") is the one around the
   anchor, else the nearest; markers pick the previous/next one; صفر/رجب need "شهر" or a marker.
 - Durations: "within N months" / "خلال الـ12 شهراً المقبلة" -> window anchor..anchor+N (granularity
   of the unit); a range ("four to six months") uses its upper end; "N months ago"/"قبل N أشهر" is a
@@ -45,7 +56,11 @@ Conventions (DESIGN.md "Time is the heart of it"), and the choices made where it
   "the past decade" are durations looking back, not the calendar year). Hours count in whole days
   ("في غضون 48 ساعة" = anchor..anchor+2 days). A duration
   counted from an event ("two weeks after the vote", "بعد ستة أشهر من إعلان") keeps role duration
-  with both ends None (note "relative-to-event"); an age ("السن لا يزيد عن 60 عامًا") is no time.
+  with both ends None (note "relative-to-event"). A duration attached to a dated event in the same
+  clause ("deployed in November 2020 for an initial five years", "وقعت في 3 مارس لمدة ستة أشهر":
+  the date right before it, a few words between, no comma, "that"/"أن", "will" or "another")
+  runs from that date's start (anchor_how "event", note "counted from the event date: ...").
+  "two and a half years", "2.5 years", "half a year", "عامين ونصف" add half a unit; an age ("السن لا يزيد عن 60 عامًا") is no time.
 - Vague: "soon"/"قريبا" = anchor..anchor+Config.soon_days (default 180), "shortly"/"في الوقت
   القريب" = near_future_days (default 90), "in the coming months"/"الأشهر المقبلة" =
   coming_months_days (default 180), "in the coming weeks" = coming_weeks_days (42), "الأيام المقبلة"
@@ -308,6 +323,10 @@ class _Grammar:
     range_since_cues: set[str] = field(default_factory=set)  # "from X" (to Y)
     duration_cue_of: dict[str, str] = field(default_factory=dict)
     ago_after: set[str] = field(default_factory=set)
+    libyan_month_of: dict[str, int] = field(default_factory=dict)
+    ambiguous_libyan: set[str] = field(default_factory=set)
+    holiday_of: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # key -> (Hijri month, first, last day)
+    period_to_months: dict[str, int] = field(default_factory=dict)  # "the year to March": 12
     periods: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
     rx: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
@@ -370,6 +389,10 @@ def _grammar(path: str) -> _Grammar:
         ambiguous_hijri={_key(w) for w in lex.get("ambiguous_hijri_words") or []},
         exclusive_cues={_key(w) for w in lex.get("exclusive_deadline_cues") or ["before", "قبل", "ahead of", "prior to"]},
         range_since_cues={_key(w) for w in lex.get("range_since_cues") or []},
+        libyan_month_of=_invert(lex.get("libyan_months") or {}, int),
+        ambiguous_libyan={_key(w) for w in lex.get("ambiguous_libyan_words") or []},
+        holiday_of=_invert(lex.get("hijri_holidays") or {}, lambda k: tuple(int(x) for x in str(k).split("-"))),
+        period_to_months=_invert(lex.get("period_to_heads") or {}, int),
     )
     for w in lex.get("open_ended") or []:
         g.vague_of[_key(w)] = "open_ended"
@@ -435,7 +458,29 @@ def _compile(g: _Grammar) -> None:
     month_relperiods = [str(w) for off in lex["relative_periods"].get("month", {}).values() for w in off]
     year_relperiods = [str(w) for off in lex["relative_periods"].get("year", {}).values() for w in off]
     standalone = _alt(_all(lex.get("standalone_parts") or {"q1": ["Q1"]}))
+    libyan = _alt(_all(lex.get("libyan_months") or {1: ["أي النار"]}))
+    libyan_year = rf"(?:{year}|(?P<ly>1[345][0-9]{{2}})\s*{_alt(lex.get('libyan_year_marks') or ['و.ر'])}(?![^\W\d_]))"
+    holidays = _alt(_all(lex.get("hijri_holidays") or {"10-1-3": ["عيد الفطر"]}))
+    to_heads = _alt(_all(lex.get("period_to_heads") or {"12": ["year"]}))
+    to_links = _alt(lex.get("period_to_links") or ["to"])
     g.periods = [
+        # 1Q25, Q1'25, Q1 2025, 2H24, 2025Q1, 2025-Q1: a quarter or half of a year
+        ("q_compact", _rx(r"(?<![\w.])(?:(?P<qn>[1-4])q|q(?P<qn2>[1-4])|(?P<hn>[12])h|h(?P<hn2>[12]))"
+                          r"(?:\s?['’/-]\s?|(?=[0-9]))(?P<yy>[0-9]{2})(?![\w.,]?[0-9])(?![^\W\d_])")),
+        ("q_compact", _rx(r"(?<![\w.])(?P<y>(?:19|20)[0-9]{2})\s?[-/]?\s?(?:q(?P<qn3>[1-4])|h(?P<hn3>[12]))(?!\w)")),
+        # the year to March, the 12 months ended 31 March 2025, السنة المالية المنتهية في مارس
+        ("period_to", _rx(rf"{_LC}(?:the\s+)?(?P<fh>{to_heads})\s+(?P<fl>{to_links})\s*"
+                          rf"(?:(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+)?(?:شهر\s+)?{monthx}"
+                          rf"(?:\s+(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?(?![0-9]))?"
+                          rf"(?:[\s,،]*(?:(?:من\s+)?{year_cue}\s+)?{year})?")),
+        # عيد الفطر, عيد الأضحى المقبل, Eid al-Fitr 2025, عيد الفطر 1446 هـ
+        ("holiday", _rx(rf"{_LC}(?:{en_markers}\s+)?(?P<hol>{holidays}){_R}(?:\s+(?:ال)?(?:مبارك|سعيد){_R})?"
+                        rf"(?:[\s,،]+(?:(?:من\s+)?{year_cue}\s+)?(?P<hy>1[345][0-9]{{2}}|(?:19|20)[0-9]{{2}})(?![0-9])"
+                        rf"(?:\s*{hijri_mark}{_R})?|\s+(?P<mk>{markers}){_R})?")),
+        # Libyan months (1986-2011), only with a year: 15 الطير 2011, شهر ناصر 2010, 1 الفاتح 1379 و.ر
+        ("libyan_dmy", _rx(rf"{day_l}(?P<d>[0-9]{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?(?P<lm>{libyan}){_R}"
+                           rf"(?:[\s,،]*(?:(?:من\s+)?{year_cue}\s+)?{libyan_year})?")),
+        ("libyan_my", _rx(rf"{_LC}(?P<shahr>شهر\s+)?(?P<lm>{libyan}){_R}[\s,،]*(?:(?:من\s+)?{year_cue}\s+)?{libyan_year}")),
         # 27 أيلول 2025, 27th of September, 2025, 15 يناير من عام 2021
         ("dmy", _rx(rf"{day_l}{day}\s*(?:-\s*)?(?:of\s+|من\s+)?(?:شهر\s+)?{monthx}[\s,،]*"
                     rf"(?:(?:من\s+)?{year_cue}\s+)?{year}")),
@@ -476,7 +521,9 @@ def _compile(g: _Grammar) -> None:
         # 2025-26, 2025/26: a two-year span (fiscal or season years)
         ("yy_span", _rx(r"(?<![\w.,/-])(?P<y>(?:19|20)[0-9]{2})\s?[-–/]\s?(?P<y2>[0-9]{2})(?![\w/-]|[.,/][0-9])")),
         # the 15th of this month, الخامس عشر من الشهر الجاري
-        ("d_relmonth", _rx(rf"{day_l}(?:the\s+)?{day}\s*(?:of|من)\s+(?P<rp>{_alt(month_relperiods)}){_R}")),
+        ("d_relmonth", _rx(rf"{day_l}(?:the\s+)?{day}\s*(?:of|من)\s+(?:(?P<rp>{_alt(month_relperiods)})|(?P<wm>الشهر|the\s+month)){_R}")),
+        # on the 20th, by the 20th (of this month; a deadline's next one)
+        ("d_bare", _rx(rf"{_L}the\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th){_R}")),
         # the third quarter, النصف الثاني (of the anchor's year)
         ("part_alone", _rx(rf"(?<![\w-])(?P<part>{standalone}){_R}")),
         # a year (quarters, halves and seasons of it come from qualifiers before it)
@@ -490,7 +537,7 @@ def _compile(g: _Grammar) -> None:
         ("relday", _rx(rf"{_LC}(?:{day_parts}\s+)?(?:يوم\s+)?(?P<rd>{rel_days}){_R}(?:\s+(?P<wd>{weekday}){_R})?")),
         # يوم الثلاثاء, الثلاثاء الماضي, on Tuesday, next Tuesday
         ("weekday", _rx(rf"{_LC}(?:(?P<dp>{day_parts})\s+)?(?:(?P<yawm>يوم)\s+)?(?:{en_markers}\s+)?(?P<wd>{weekday}){_R}"
-                        rf"(?:\s+(?P<mk>{markers}){_R})?")),
+                        rf"(?:\s+(?P<dp2>morning|afternoon|evening|night){_R})?(?:\s+(?P<mk>{markers}){_R})?")),
         # 5 ربيع الآخر 1447 هـ
         ("hijri_dmy", _rx(rf"{day_l}(?:(?P<d>[0-9]{{1,2}})|(?P<fd>{first_day}))\s*(?:من\s+)?(?:شهر\s+)?(?P<hm>{hijri_months})\s*(?:(?:من\s+)?{year_cue}\s+)?"
                           rf"(?P<hy>1[345][0-9]{{2}})(?![0-9])(?:\s*{hijri_mark}{_R})?")),
@@ -520,8 +567,10 @@ def _compile(g: _Grammar) -> None:
         rf"{_L}(?:(?P<pre>next|past|last|coming|following|first)\s+)?"
         rf"(?:(?P<approx>{_alt(lex['approximators'])})\s+)?"
         rf"(?:(?:(?:ما\s+)?بين|من|between|from)\s+)?"
-        rf"(?:(?P<n1>{num})\s*(?:{joiner}\s*|و\s*|and\s+)(?P<n2>{num})|(?P<n>{num}))"
+        rf"(?:(?P<n1>{num})\s*(?:{joiner}\s*|و\s*|and\s+)(?P<n2>{num})"
+        rf"|(?P<n>{num})(?P<half_pre>(?:\s+|-)and(?:\s+|-)a(?:\s+|-)half)?|(?P<dec>[0-9]{{1,2}})[.,]5(?![0-9]))"
         rf"\s*(?:-\s*)?(?P<u>{units}){_R}"
+        rf"|{_L}(?P<halfu>half\s+an?|نصف)\s+(?P<u3>year|month|عام|سنه|شهر){_R}"
         rf"|{_L}(?P<u2>{units})\s+(?P<n3>ال\s*(?:[0-9]{{1,3}}(?![0-9])|{numbers}{_R}))"
         rf"|{_L}the\s+(?P<pre1>past|last|next|coming|following)\s+(?P<u1>year|month|week|decade)(?!\s+of){_R}"
         rf"|{_L}(?P<dual>{_alt(lex['dual_units'])}){_R}"
@@ -589,8 +638,22 @@ class _Period:
             return (*_month_span(self.year, self.month), "month")  # type: ignore[arg-type]
         if self.kind == "year":
             return Date(self.year, 1, 1), Date(self.year, 12, 31), "year"  # type: ignore[arg-type]
+        if self.kind == "period_to":  # "the year to March": the `offset` months ending with that month (day)
+            return _period_to(self, a)
         if a is None:
             return None
+        if self.kind == "day_thismonth":  # "on the 20th": this month's; a deadline's ("by the 20th") next one
+            first = Date(a.year, a.month, 1)
+            for k in range(3 if self.pref == "future" else 1):
+                f = add_months(first, k)
+                if (self.day or 1) > calendar.monthrange(f.year, f.month)[1]:
+                    continue
+                d = Date(f.year, f.month, self.day or 1)
+                if self.pref != "future" or d >= a:
+                    return d, d, "day"
+            return None
+        if self.kind == "hijri_holiday":
+            return _hijri_month_near(self.month or 10, self.pref, a, self.day or 1, self.day_to)
         if self.kind == "relday":
             d = a + dt.timedelta(days=self.offset)
             return d, d, "day"
@@ -690,21 +753,36 @@ class _Period:
         return None
 
 
-def _hijri_month_near(month: int, pref: str, a: Date) -> tuple[Date, Date, str] | None:
+def _period_to(p: "_Period", a: Date | None) -> tuple[Date, Date, str] | None:
+    m = p.month or 1
+    if p.year is not None:
+        y = p.year
+    elif a is None:
+        return None
+    else:  # the nearest such month, a future one counting 1.5 times as far (results report the past)
+        y = min((a.year - 1, a.year, a.year + 1), key=lambda yy: _past_biased_distance(Date(yy, m, 15), a))
+    gran = {12: "year", 3: "quarter"}.get(p.offset, "month")
+    if p.day:
+        try:
+            end = Date(y, m, p.day)
+        except ValueError:
+            return None
+        return add_months(end, -p.offset) + dt.timedelta(days=1), end, gran
+    return add_months(Date(y, m, 1), 1 - p.offset), _month_span(y, m)[1], gran
+
+
+def _hijri_month_near(month: int, pref: str, a: Date, d1: int = 1, d2: int | None = None) -> tuple[Date, Date, str] | None:
     """A Hijri month named without its year ("رمضان المقبل", "نهاية شهر رمضان"): the one around the
     anchor, else the nearest (a future one counting 1.5 times as far); past/future markers pick the
     previous/next one (a month under way is "current", neither past nor next)."""
     try:
-        from hijridate import Gregorian, Hijri
+        from hijridate import Gregorian
     except ImportError:  # pragma: no cover - declared dependency
         return None
     try:
         hy = Gregorian(a.year, a.month, a.day).to_hijri().year
-        spans = []
-        for y in (hy - 1, hy, hy + 1):
-            first = Hijri(y, month, 1)
-            f, t = first.to_gregorian(), Hijri(y, month, first.month_length()).to_gregorian()
-            spans.append((Date(f.year, f.month, f.day), Date(t.year, t.month, t.day), "month"))
+        gran = "month" if d1 == 1 and d2 is None else "day"
+        spans = [(*_hijri_span(y, month, d1, d2), gran) for y in (hy - 1, hy, hy + 1)]
     except (ValueError, OverflowError):
         return None
     if pref == "past":
@@ -872,6 +950,52 @@ def _period_from_match(g: _Grammar, name: str, m: re.Match[str], norm: str) -> t
         return None, False
     if name == "my":
         return _Period("month", int(m.group("y")), month, notes=tuple(notes)), False
+    if name == "q_compact":  # 1Q25, Q1'25, 2025Q1 (the letter capitalised: "1h25" is a time of day)
+        if not re.search(r"[QH]", getattr(norm, "cased", norm)[m.start():m.end()]):
+            return None, False
+        y = int(gd["y"]) if gd.get("y") else 2000 + int(gd["yy"])
+        qn = gd.get("qn") or gd.get("qn2") or gd.get("qn3")
+        hn = gd.get("hn") or gd.get("hn2") or gd.get("hn3")
+        first_month, months = (3 * int(qn) - 2, 3) if qn else (6 * int(hn) - 5, 6)
+        return _Period("span", y, first_month, 1, unit="quarter",
+                       last=_month_span(y, first_month + months - 1)[1]), False
+    if name == "period_to":  # the year to March: the twelve months ending with March
+        months = g.period_to_months.get(_key(m.group("fh")))
+        d = int(gd["d"]) if gd.get("d") else int(gd["d2"]) if gd.get("d2") else None
+        if months is None or (d is not None and not 1 <= d <= calendar.monthrange(2000, month)[1]):  # type: ignore[arg-type]
+            return None, False
+        return _Period("period_to", int(gd["y"]) if gd.get("y") else None, month, d, offset=months,
+                       notes=tuple(notes)), False
+    if name == "holiday":
+        hm, d1, d2 = g.holiday_of[_key(m.group("hol"))]
+        hpref = g.marker_of.get(_key(mk), "nearest") if mk else "nearest"
+        if gd.get("hy"):
+            return _hijri_holiday_of_year(int(gd["hy"]), hm, d1, d2, m.group("hol")), False
+        return _Period("hijri_holiday", month=hm, day=d1, day_to=d2,
+                       pref="nearest" if hpref == "current" else hpref), False
+    if name in ("libyan_dmy", "libyan_my"):
+        lm_key = _key(m.group("lm"))
+        lm = g.libyan_month_of.get(lm_key)
+        if lm is None or (name == "libyan_my" and lm_key in g.ambiguous_libyan and not gd.get("shahr")):
+            return None, False
+        note = (f"libyan month: {m.group('lm')} = {calendar.month_name[lm]}",)
+        if not (gd.get("y") or gd.get("ly")):  # "15 الكانون": a day without a year, unambiguous names only
+            if lm_key in g.ambiguous_libyan or not 1 <= (day_value or 0) <= calendar.monthrange(2000, lm)[1]:
+                return None, False
+            return _Period("day_noyear", month=lm, day=day_value, notes=note), False
+        y = int(gd["y"]) if gd.get("y") else int(gd["ly"]) + 632  # 1379 و.ر (from the Prophet's death) = 2011
+        if name == "libyan_my":
+            return _Period("month", y, lm, notes=note), False
+        try:
+            Date(y, lm, day_value or 0)
+        except ValueError:
+            return None, False
+        return _Period("day", y, lm, day_value, notes=note), False
+    if name == "d_bare":  # "on the 20th": this month's, only after a cue and before no noun
+        if not _BARE_DAY_BEFORE.search(norm, max(0, m.start() - 20), m.start()) \
+                or not _BARE_DAY_AFTER.match(norm, m.end()) or not 1 <= (day_value or 0) <= 31:
+            return None, False
+        return _Period("day_thismonth", day=day_value, pref="current"), False
     if name in ("dm", "md"):
         d = day_value or 0
         if not 1 <= d <= 31 or d > calendar.monthrange(2000, month)[1]:  # type: ignore[arg-type]
@@ -909,6 +1033,10 @@ def _period_from_match(g: _Grammar, name: str, m: re.Match[str], norm: str) -> t
             return None, False
         return _Period("span", y, 1, 1, unit="year", last=Date(y + 1, 12, 31)), False
     if name == "d_relmonth":
+        if gd.get("wm"):  # "العشرين من الشهر", "the 20th of the month": like "the 20th"
+            if not day_value or not 1 <= day_value <= 31:
+                return None, False
+            return _Period("day_thismonth", day=day_value, pref="current"), False
         unit, offset = g.relperiod_of[_key(m.group("rp"))]
         if unit != "month" or not day_value or not 1 <= day_value <= 31:
             return None, False
@@ -950,7 +1078,7 @@ def _period_from_match(g: _Grammar, name: str, m: re.Match[str], norm: str) -> t
         return _Period("relday", offset=offset), False
     if name == "weekday":
         wd_key = _key(m.group("wd"))
-        cued = bool(gd.get("dp") or gd.get("yawm") or gd.get("emk") or gd.get("mk"))
+        cued = bool(gd.get("dp") or gd.get("dp2") or gd.get("yawm") or gd.get("emk") or gd.get("mk"))
         if wd_key in g.ambiguous_weekdays and not cued:
             return None, False
         if not cued and getattr(norm, "cased", norm)[m.start("wd"):m.end("wd")][:1].islower():
@@ -989,6 +1117,40 @@ def _hijri_year(hy: int) -> _Period | None:
         return None
     return _Period("span", start.year, start.month, start.day, unit="year", last=Date(end.year, end.month, end.day),
                    notes=(f"hijri: {hy} = {start.isoformat()}..{end.isoformat()}",))
+
+
+def _hijri_span(hy: int, month: int, d1: int = 1, d2: int | None = None) -> tuple[Date, Date]:
+    """Gregorian first and last day of Hijri month `month` of year `hy` (days d1..d2, default all)."""
+    from hijridate import Hijri
+
+    first = Hijri(hy, month, d1)
+    last = Hijri(hy, month, min(d2, first.month_length()) if d2 else first.month_length())
+    f, t = first.to_gregorian(), last.to_gregorian()
+    return Date(f.year, f.month, f.day), Date(t.year, t.month, t.day)
+
+
+def _hijri_holiday_of_year(year: int, month: int, d1: int, d2: int, word: str) -> _Period | None:
+    """A Hijri holiday in Hijri year `year` (13xx-15xx), or the one falling in Gregorian year `year`."""
+    try:
+        from hijridate import Gregorian
+
+        if year < 1600:
+            f, t = _hijri_span(year, month, d1, d2)
+        else:
+            hy = Gregorian(year, 1, 1).to_hijri().year
+            spans = [_hijri_span(y, month, d1, d2) for y in (hy, hy + 1)]
+            f, t = next((sp for sp in spans if sp[0].year == year), spans[0])
+    except (ImportError, ValueError, OverflowError):
+        return None
+    return _Period("span", f.year, f.month, f.day, unit="day", last=t,
+                   notes=(f"hijri: {word} = {f.isoformat()}..{t.isoformat()} (Umm al-Qura)",))
+
+
+_BARE_DAY_BEFORE = re.compile(r"(?<!\w)(?:on|by|before|until|till|from|since|after|than|as\s+of|starting|due|ahead\s+of)\s+$")
+# after "the 20th" only the end of a phrase, not a noun ("the 20th anniversary", "the 20th century")
+_BARE_DAY_AFTER = re.compile(r"\s*(?:$|[^\w\s]|(?:and|or|at|when|as|if|the|a|to|in|on|with|for|but|so|after|before|"
+                             r"of\s+(?:the|this)\s+month|this\s+month|of\s+next\s+month|will|would|is|was|were|"
+                             r"has|had|next|deadline)(?!\w))")
 
 
 def _hijri_period(g: _Grammar, m: re.Match[str]) -> _Period | None:
@@ -1136,12 +1298,15 @@ def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
     out = []
     for m in g.rx["duration"].finditer(norm):
         gd = m.groupdict()
-        unit_key = _key(gd.get("u") or gd.get("u2") or gd.get("u1") or gd.get("dual") or gd.get("single") or "")
+        unit_key = _key(gd.get("u") or gd.get("u2") or gd.get("u1") or gd.get("u3") or gd.get("dual")
+                        or gd.get("single") or "")
         unit = g.unit_of.get(unit_key) or g.unit_of.get(unit_key.removeprefix("ال"))
         if unit is None:
             continue
         if gd.get("u1"):  # "the past year": the last twelve months
             n, explicit = 1, True
+        elif gd.get("halfu"):  # "half a year", "نصف عام": six months, fifteen days
+            n, explicit = 0, True
         elif gd.get("dual"):
             n, explicit = 2, True
         elif gd.get("single"):
@@ -1149,16 +1314,19 @@ def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
                 continue
             n, explicit = 1, False
         else:
-            raw = gd.get("n2") or gd.get("n") or gd.get("n3")
+            raw = gd.get("n2") or gd.get("n") or gd.get("n3") or gd.get("dec")
             n = _number(g, raw)
             explicit = bool(gd.get("n2")) or _key(raw or "") not in ("a", "an", "one")
             if gd.get("n3"):  # "الأيام العشرة" counts only with a cue or a marker ("حرب الأيام الأربعة والأربعين")
                 explicit = False
         end = m.end()
         half = g.rx["half_after"].match(norm, end) if unit in ("year", "month") else None
-        if half and n:  # "خلال عام ونصف", "within a year and a half"
+        half_pre = bool(gd.get("half_pre") or gd.get("dec") or gd.get("halfu")) and unit in ("year", "month")
+        if (half or half_pre) and (n is not None):
+            # "خلال عام ونصف", "within a year and a half", "two and a half years", "2.5 years", "half a year"
             n, unit = (n * 12 + 6, "month") if unit == "year" else (n * 30 + 15, "day")
-            end = half.end()
+            if half:
+                end = half.end()
         if unit == "fortnight":
             n, unit = (n or 0) * 2, "week"
         if unit == "hour":  # "within 48 hours": whole days
@@ -1178,6 +1346,11 @@ def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
 
         marker = {"next": "window", "coming": "window", "following": "window",
                   "past": "back", "last": "back"}.get((gd.get("pre") or gd.get("pre1") or "").lower(), "")
+        if gd.get("pre") == "last" and _VERB_LAST.search(norm, max(0, m.start() - 12), m.start()):
+            marker = ""  # "will last two years": the verb, a duration from the anchor
+            c.start = m.end("pre")
+            while c.start < len(norm) and norm[c.start].isspace():
+                c.start += 1
         am = g.rx["after_markers"].match(norm, c.end)
         if am and g.marker_of.get(_key(am.group("mk"))) in ("future", "past"):
             marker = "window" if g.marker_of[_key(am.group("mk"))] == "future" else "back"
@@ -1222,6 +1395,7 @@ def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
     return out
 
 
+_VERB_LAST = re.compile(r"(?<!\w)(?:will|would|could|should|may|might|must|can|to|does|did|do|not|which|that|it)\s+$")
 _BARE_PLURAL_UNIT = re.compile(r"(?:ايام|اسابيع|اشهر|شهور)$")
 _DEFINITE_NEXT = re.compile(r"\s+ال\w")
 
@@ -1366,12 +1540,17 @@ def _anchor_input(anchor: str | Date | None, anchor_how: str) -> tuple[Date | No
 
 # ---------------------------------------------------------------- public API
 def find_times(text: str, anchor: str | Date | None = None, *, anchor_how: str = "published",
-               language: str | None = None, config: Any | None = None) -> list[TimeRef]:
+               language: str | None = None, config: Any | None = None,
+               event_anchors: bool = True) -> list[TimeRef]:
     """Every time expression in `text`, resolved to an interval; offsets are into `text`.
 
     `anchor`: ISO date, partial ISO ("2011", "2011-07": resolved against its start, anchor_how
-    "partial") or None (relative expressions stay open). `language` is accepted for symmetry with
-    the other stages; the grammar tries every family since pan-Arab news mixes them.
+    "partial") or None (relative expressions stay open); pass the publication date: statement
+    dates found in a sentence anchor that sentence's relative expressions (not its bare weekdays),
+    and a duration attached to a dated event ("deployed in November 2020 for five years") counts
+    from that event (anchor_how "event"; `event_anchors=False` turns that off). `language` is
+    accepted for symmetry with the other stages; the grammar tries every family since pan-Arab
+    news mixes them.
     """
     if not text:
         return []
@@ -1394,19 +1573,48 @@ def find_times(text: str, anchor: str | Date | None = None, *, anchor_how: str =
             statements.setdefault(sentence_ids[i], []).append((c.start, c.period.first_day()))  # type: ignore[union-attr]
 
     days = {k: int(getattr(config, k, v)) if config is not None else v for k, v in DEFAULT_DAYS.items()}
-    out = []
+    attached = {i for i in range(1, len(cands)) if event_anchors and _attached_to_event(cands[i], cands[i - 1], norm)}
+    out: list[TimeRef] = []
     for i, c in enumerate(cands):
         local = statements.get(sentence_ids[i], [])
-        if local and c.role != "statement":
+        # a bare weekday is of the publication week, whatever statement date the sentence has
+        # ("announced on 31 May ..., officials said on Tuesday" published Tuesday 4 June: 4 June)
+        weekday = c.kind == "period" and c.period is not None and c.period.kind == "weekday" and a is not None
+        event = None
+        if i in attached and out[-1].granularity in ("day", "week", "month", "year") and out[-1].value_from:
+            event = Date.fromisoformat(out[-1].value_from), "event"
+        if event is not None:
+            ca, chow = event
+        elif local and c.role != "statement" and not weekday:
             ca, chow = min(local, key=lambda x: abs(x[0] - c.start))[1], "statement"
         else:
             ca, chow = a, how
         c.start, c.end = norm.orig_start(c.start), norm.orig_end(c.end)
         ref = _resolve(c, ca, chow, days, text)
+        if event is not None:
+            ref = dataclasses.replace(ref, notes=ref.notes + (f"counted from the event date: {out[-1].text}",))
         if anchor_notes:
             ref = TimeRef(**{**ref.__dict__, "notes": ref.notes + tuple(anchor_notes)})
         out.append(ref)
     return out
+
+
+# Between a dated event and its duration ("deployed in November 2020 for an initial five years",
+# "وقعت في 3 مارس لمدة ستة أشهر"): a few words of the same clause, no punctuation, no new clause
+# or new plan ("that", "will", "another").
+_EVENT_GAP = re.compile(r"[^,،;:؛.!?()\"«»\n]{1,40}")
+_EVENT_GAP_BREAK = re.compile(r"(?<!\w)(?:that|which|who|while|but|will|would|could|should|may|might|another|"
+                              r"more|further|extra|extended|extend|additional|remaining|still|now|next|again|"
+                              r"ان|أن|إن|التي|الذي|لكن|بينما|سوف|ست\w*|اخري|اضافيه|اخرى|جديده|الان|حاليا)(?!\w)")
+
+
+def _attached_to_event(c: _Cand, prev: _Cand, norm: str) -> bool:
+    """Duration `c` is attached to the dated event `prev` just before it (offsets into `norm`)."""
+    if c.kind != "duration" or c.direction != "duration" or prev.kind != "period" or prev.qualifier \
+            or prev.role not in ("point", "statement") or prev.period_to is not None:
+        return False
+    gap = norm[prev.end:c.start]
+    return bool(_EVENT_GAP.fullmatch(gap)) and not _EVENT_GAP_BREAK.search(gap)
 
 
 def _iso(d: Date | None) -> str | None:
@@ -1423,6 +1631,11 @@ def _resolve(c: _Cand, a: Date | None, how: str, days: dict[str, int], text: str
         p = c.period
         assert p is not None
         notes += list(p.notes)
+        if c.role in ("deadline", "until") and a is not None and (
+                (p.kind == "weekday" and p.pref == "past") or (p.kind in ("day_thismonth", "hijri_holiday")
+                                                              and p.pref in ("current", "nearest"))):
+            # "by Friday", "بحلول صباح الجمعة", "by the 20th", "قبل عيد الفطر": the next one, not the last
+            p = dataclasses.replace(p, pref="future")
         resolved = p.resolve(a)
         if p.kind == "relpart" and c.role in ("deadline", "until") and resolved is not None and a is not None \
                 and resolved[1] < a:  # "before the end of the first quarter" written in June: next year's
