@@ -69,7 +69,7 @@ class TimeRef:
     value_to: str | None
     granularity: str  # one of GRANULARITIES
     anchor: str | None = None  # ISO date the expression was resolved against
-    anchor_how: str = "published"  # statement | published | partial | given | none
+    anchor_how: str = "published"  # statement | published | partial | given | event (a duration counted from its dated event) | none
     role: str = "point"  # point | deadline | since | window | until | vague
     notes: tuple[str, ...] = ()
 
