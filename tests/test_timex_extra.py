@@ -17,11 +17,19 @@ import pytest
 
 from checker.timex import find_times
 
-TABLE = Path(__file__).resolve().parent / "data" / "eval" / "timex_extra.jsonl"
-ROWS = [json.loads(line) for line in TABLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+EVAL = Path(__file__).resolve().parent / "data" / "eval"
 
 
-@pytest.mark.parametrize("row", ROWS, ids=[f"{i + 1:03d}" for i in range(len(ROWS))])
+def _rows(name: str) -> list[dict]:
+    return [json.loads(line) for line in (EVAL / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+ROWS = _rows("timex_extra.jsonl")
+NEWS_ROWS = _rows("timex_news.jsonl")  # the news phrasings of tests/test_timex_news.py
+
+
+@pytest.mark.parametrize("row", ROWS + NEWS_ROWS, ids=[f"extra-{i + 1:03d}" for i in range(len(ROWS))]
+                         + [f"news-{i + 1:03d}" for i in range(len(NEWS_ROWS))])
 def test_extra_table(row):
     refs = find_times(row["text"], row["anchor"])
     got = [(r.value_from, r.value_to) for r in refs]

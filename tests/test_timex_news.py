@@ -6,24 +6,11 @@ its text resolves to exactly the expected interval (the rule `checker eval` scor
 """
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from checker.timex import find_times
 
-TABLE = Path(__file__).resolve().parent / "data" / "eval" / "timex_news.jsonl"
-ROWS = [json.loads(line) for line in TABLE.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-@pytest.mark.parametrize("row", ROWS, ids=[f"{i + 1:03d}" for i in range(len(ROWS))])
-def test_news_table(row):
-    refs = find_times(row["text"], row["anchor"])
-    got = [(r.value_from, r.value_to) for r in refs]
-    assert (row["value_from"], row["value_to"]) in got, f"{row['text']!r} @ {row['anchor']}: {got}"
-    for r in refs:
-        assert row["text"][r.start:r.end] == r.text
+# The table rows (tests/data/eval/timex_news.jsonl) run in tests/test_timex_extra.py with the other table.
 
 
 def _refs(text, anchor):
