@@ -41,6 +41,9 @@ SEED = 7
 NEW_ARTICLE_SEED = 424242
 TARGET_RATIO = 3.0
 TARGET_RSS_MB = 2048
+# Both sides run with one BLAS thread: on a shared 2-core machine idle BLAS threads spin and bill CPU
+# time to whichever side happens to encode while the other core is busy.
+_ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
@@ -188,7 +191,7 @@ def _command_costs(corpus: Path, articles: list[Path], store_path: Path) -> dict
     checker = str(Path(sys.executable).parent / "checker")
     empty = CACHE / "empty-baseline.yaml"
     empty.write_text("version: 1\nfindings: []\n", encoding="utf-8")
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "CHECKER_QUIET": "1", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, **_ONE_BLAS_THREAD, "HF_HUB_OFFLINE": "1", "CHECKER_QUIET": "1", "PYTHONPATH": str(ROOT)}
 
     def cpu_of(args: list[str], ok: tuple[int, ...]) -> float:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -249,7 +252,7 @@ def _profile_shares(action) -> dict[str, float]:
 # ------------------------------------------------------------------------------------ parent
 
 def _child(args: list[str], timeout: float) -> dict[str, Any]:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "CHECKER_QUIET": "1"}
+    env = {**os.environ, **_ONE_BLAS_THREAD, "HF_HUB_OFFLINE": "1", "CHECKER_QUIET": "1"}
     done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env,
                           timeout=timeout, cwd=ROOT)
     if done.returncode != 0:
@@ -293,6 +296,7 @@ def write_results(results: dict[int, dict[str, Any]]) -> None:
         "neighbours; the wall ratio is shown too). `commands` is what a CI job pays: `checker check ARTICLE",
         "--no-store --out DIR` (reports written) vs `checker gate ARTICLE --corpus ...`, each a fresh process",
         "(imports and model load included), CPU seconds.",
+        "Both sides run with one BLAS thread (idle BLAS threads spin and bill CPU time on a shared machine).",
         "`claims read` = stored claims the gate read back (the rest of the corpus is seen through the claim",
         "index, docs/architecture.md). Target: gate ≤ 3× alone at 5,000 articles, peak RSS < 2 GiB.",
         "",
