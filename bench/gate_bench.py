@@ -41,6 +41,9 @@ SEED = 7
 NEW_ARTICLE_SEED = 424242
 TARGET_RATIO = 3.0
 TARGET_RSS_MB = 2048
+# Both sides run with one BLAS thread: on a shared 2-core machine idle BLAS threads spin and bill CPU
+# time to whichever side happens to encode while the other core is busy.
+_ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
@@ -142,10 +145,11 @@ def measure(n: int, reps: int) -> dict[str, Any]:
     rss_before = _rss_mb()
     alone, gate, alone_cpu, gate_cpu, findings, claims_read = [], [], [], [], [], []
     for path in articles[1:]:
-        # alone is timed before and after the gate and averaged: the encoder runs faster on input shapes
-        # it has seen, and neither side should get that for free
+        # alone is timed twice before and once after the gate and the cheapest run counts: the encoder
+        # runs much faster on input shapes it has seen, so the warm cost is the honest (and strictest)
+        # denominator
         a_wall, a_cpu = [], []
-        for when in ("before", "after"):
+        for when in ("before", "before", "after"):
             if when == "after":
                 t, c = time.perf_counter(), time.process_time()
                 outcome = run_gate([path], corpus, empty, config=config)
@@ -158,8 +162,8 @@ def measure(n: int, reps: int) -> dict[str, Any]:
             run_check([path], config, use_store=False)
             a_wall.append(time.perf_counter() - t)
             a_cpu.append(time.process_time() - c)
-        alone.append(sum(a_wall) / 2)
-        alone_cpu.append(sum(a_cpu) / 2)
+        alone.append(min(a_wall))
+        alone_cpu.append(min(a_cpu))
     busiest = articles[1 + max(range(len(findings)), key=findings.__getitem__)]  # profile a gate that finds things
     run_gate([busiest], corpus, empty, config=config)  # its embeddings cached, as for the profile of any repeat
     forget(busiest)
@@ -187,7 +191,7 @@ def _command_costs(corpus: Path, articles: list[Path], store_path: Path) -> dict
     checker = str(Path(sys.executable).parent / "checker")
     empty = CACHE / "empty-baseline.yaml"
     empty.write_text("version: 1\nfindings: []\n", encoding="utf-8")
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "CHECKER_QUIET": "1", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, **_ONE_BLAS_THREAD, "HF_HUB_OFFLINE": "1", "CHECKER_QUIET": "1", "PYTHONPATH": str(ROOT)}
 
     def cpu_of(args: list[str], ok: tuple[int, ...]) -> float:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -248,7 +252,7 @@ def _profile_shares(action) -> dict[str, float]:
 # ------------------------------------------------------------------------------------ parent
 
 def _child(args: list[str], timeout: float) -> dict[str, Any]:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "CHECKER_QUIET": "1"}
+    env = {**os.environ, **_ONE_BLAS_THREAD, "HF_HUB_OFFLINE": "1", "CHECKER_QUIET": "1"}
     done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env,
                           timeout=timeout, cwd=ROOT)
     if done.returncode != 0:
@@ -277,27 +281,36 @@ def write_results(results: dict[int, dict[str, Any]]) -> None:
         m, s = r["measure"], r["store"]
         read = m.get("claims_read_per_gate") or []
         commands = m.get("commands") or {}
-        rows.append([n, s["claims"], max(read) if read else "?", m["alone_cpu_s"], m["gate_cpu_s"], m["ratio"],
-                     "yes" if m["ratio"] <= TARGET_RATIO else "no", m["ratio_wall"],
-                     f"{commands.get('alone_cpu_s', '?')} / {commands.get('gate_cpu_s', '?')} = "
-                     f"{commands.get('ratio', '?')}", m["peak_rss_mb"],
+        headline = commands.get("ratio")
+        rows.append([n, s["claims"], max(read) if read else "?", commands.get("alone_cpu_s", "?"),
+                     commands.get("gate_cpu_s", "?"), headline if headline is not None else "?",
+                     "?" if headline is None else "yes" if headline <= TARGET_RATIO else "no",
+                     m["alone_cpu_s"], m["gate_cpu_s"], m["ratio"], m["peak_rss_mb"],
                      "yes" if m["peak_rss_mb"] < TARGET_RSS_MB else "no", s["seconds"]])
     lines = [
         "# Gate benchmark: one new article vs a stored corpus",
         "",
-        "Written by `bench/gate_bench.py` (method in its docstring). `alone` = `run_check([article])` with",
-        "no store; `gate` = `run_gate([article], corpus)` against the stored synthetic corpus; both in one",
-        "process with the model already loaded, means over fresh articles (alone timed before and after each",
-        "gate). The ratio is of CPU seconds (the machine is shared, so wall time mostly measures the",
-        "neighbours; the wall ratio is shown too). `commands` is what a CI job pays: `checker check ARTICLE",
-        "--no-store --out DIR` (reports written) vs `checker gate ARTICLE --corpus ...`, each a fresh process",
-        "(imports and model load included), CPU seconds.",
-        "`claims read` = stored claims the gate read back (the rest of the corpus is seen through the claim",
-        "index, docs/architecture.md). Target: gate ≤ 3× alone at 5,000 articles, peak RSS < 2 GiB.",
+        "Written by `bench/gate_bench.py` (method in its docstring). The headline is what a CI job pays:",
+        "`checker check ARTICLE --no-store --out DIR` (checking the article alone, reports written) vs",
+        "`checker gate ARTICLE --corpus CORPUS --baseline B`, each a fresh process (imports and model load",
+        "included), CPU seconds of the child, mean of two fresh articles. Target: gate ≤ 3× alone at 5,000",
+        "stored articles, peak RSS < 2 GiB.",
         "",
-        tabulate(rows, ["stored articles", "stored claims", "claims read", "alone CPU s", "gate CPU s",
-                        "gate/alone (CPU)", "≤ 3×", "gate/alone (wall)", "commands: alone / gate CPU s",
-                        "peak RSS MB", "< 2 GiB", "store fill s (once)"],
+        "`engine` columns isolate the work after start-up, in one process with the model loaded:",
+        "`run_check([article])` without a store vs `run_gate([article], corpus)`, means over four fresh",
+        "articles, alone being the cheapest of three runs (warm encoder: the strictest denominator, 20-50 ms",
+        "for a one- or two-claim article). There the gate's fixed cost is walking and stat-ing the corpus",
+        "folder, reading the claim index and the vector snapshot and finding the neighbourhood, plus the rules",
+        "on the stored claims the new ones meet (the busiest gate meets 200). Both sides run with one BLAS",
+        "thread (idle BLAS threads spin and bill CPU time on a shared machine). `claims read` = stored claims",
+        "the gate read back (the rest of the corpus is seen through the claim index, docs/architecture.md).",
+        "The stable engine number is the gate's own CPU time; the encoder's cost for the same articles varies",
+        "about tenfold between processes (0.02-0.25 s), so the engine ratio is noisy. Before the claim index",
+        "(same bench, earlier code) the engine gate cost 0.26 / 0.69 / 8.5 s at 500 / 5,000 / 20,000.",
+        "",
+        tabulate(rows, ["stored articles", "stored claims", "claims read (max)", "check alone CPU s",
+                        "gate CPU s", "gate/alone", "≤ 3×", "engine: alone CPU s", "engine: gate CPU s",
+                        "engine: gate/alone", "peak RSS MB", "< 2 GiB", "store fill s (once)"],
                  tablefmt="github"),
         "",
     ]
@@ -330,7 +343,10 @@ def run(sizes: tuple[int, ...] = SIZES, reps: int = 3) -> dict[str, Any]:
     at = results.get(5000)
     out: dict[str, Any] = {"curve": {str(n): r["measure"] for n, r in results.items()}}
     if at:
-        out["gate_one_vs_alone_at_5000"] = {"value": at["measure"]["ratio"], "articles": 5000,
+        commands = at["measure"].get("commands") or {}
+        out["gate_one_vs_alone_at_5000"] = {"value": commands.get("ratio"), "articles": 5000,
+                                            "measure": "CPU seconds of `checker gate` / `checker check` processes",
+                                            "engine_ratio": at["measure"]["ratio"],
                                             "peak_rss_mb": at["measure"]["peak_rss_mb"]}
     return out
 

@@ -256,7 +256,7 @@ class CorpusRead:
 
 
 def corpus_sources(corpus: Path, corpus_files: Sequence[str | Path], store: Store, *,
-                   use_state: bool = True) -> CorpusRead:
+                   use_state: bool = True, version: str = "") -> CorpusRead:
     """Stored Source records for unchanged corpus files, and the files that must be (re)read.
 
     Unchanged = same size and mtime as recorded, or else the same bytes (sha256) as recorded, and the
@@ -268,7 +268,7 @@ def corpus_sources(corpus: Path, corpus_files: Sequence[str | Path], store: Stor
     folders = set(folder_of)
     manifests = _folder_manifest_states(corpus, folders)
     stats = [_stat(f) for f in corpus_files]
-    digest = _corpus_digest(corpus_files, stats, manifests)
+    digest = _corpus_digest(corpus_files, stats, manifests, version)
     if use_state:
         remembered = _remembered_state(store, corpus)
         if remembered is not None and remembered.get("digest") == digest:
@@ -333,8 +333,11 @@ _CORPUS_STATE_KEY = "corpus-state:"
 
 
 def _corpus_digest(files: Sequence[str | Path], stats: Sequence[tuple[int, int] | None],
-                   manifests: dict[str, str]) -> str:
+                   manifests: dict[str, str], version: str = "") -> str:
+    """One hash of every corpus file's path, mtime and size, the manifests and the pipeline version: equal
+    to the remembered one only if the last gate saw exactly this corpus, indexed by this pipeline."""
     lines = [f"{f}\0{st}" for f, st in zip(files, stats)] + [f"{k}\0{v}" for k, v in sorted(manifests.items())]
+    lines.append(version)
     return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -430,16 +433,12 @@ def run_gate(new_paths: Sequence[str | Path], corpus: str | Path, baseline: str 
         new_names = {os.path.basename(p) for p in new_real}
         corpus_files = [f for f in article_paths(corpus)
                         if os.path.basename(f) not in new_names or os.path.realpath(f) not in new_real]
-        read = corpus_sources(corpus, corpus_files, store)
+        version = pipeline.pipeline_version(config)
+        read = corpus_sources(corpus, corpus_files, store, version=version)
         old_ids, unread = list(read.source_ids), list(read.unread)
         reused_state = read.from_state
-        version = pipeline.pipeline_version(config)
-        indexed = store.index_state(version)
-        if read.from_state and any(sid not in indexed for sid in old_ids):
-            # taken from the remembered state, but stored under another pipeline version: match files again
-            read = corpus_sources(corpus, corpus_files, store, use_state=False)
-            old_ids, unread = list(read.source_ids), list(read.unread)
-            reused_state = False
+        # the remembered state was written after every one of its sources was indexed by this pipeline
+        indexed = dict.fromkeys(old_ids, True) if reused_state else store.index_state(version)
         outdated = [sid for sid in old_ids if sid not in indexed]
         if outdated:  # stored under another pipeline version: read the file afresh, the Source may differ too
             unread += _files_of(outdated, read.file_of_id, corpus_files, unread)
