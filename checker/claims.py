@@ -61,9 +61,9 @@ def extract_quantities(text: str, normalized: str, lexicons: Lexicons, times: li
         after_norm = normalize_for_matching(after)
         words = after_norm.split()
         end = m.end()
-        if words and words[0] in lexicons.multipliers:
-            value *= lexicons.multipliers[words[0]]
-            end = m.end() + after.find(after.split()[0]) + len(after.split()[0])
+        if words and words[0].rstrip("،,;:.") in lexicons.multipliers:  # "$800 million, 30-year deal"
+            value *= lexicons.multipliers[words[0].rstrip("،,;:.")]
+            end = m.end() + after.find(after.split()[0]) + len(after.split()[0].rstrip("،,;:."))
             after_norm = " ".join(words[1:])
             words = words[1:]
         before = normalize_for_matching(digits[max(0, m.start() - 3): m.start()])
@@ -143,8 +143,27 @@ def _generic_subject(normalized: str, lexicons: Lexicons) -> tuple[str, int] | N
             bare = qualifier[2:] if qualifier.startswith("ال") else qualifier
             if qualifier in lexicons.generic_skip or bare in lexicons.generic_skip:
                 continue
+            country = lexicons.countries.first(qualifier) if lexicons.countries is not None else None
+            if country is not None:  # "القوات الرواندية" and "Rwandan troops" are one subject
+                return f"forces:{country.entry}", m.start()
             return f"forces:{bare}", m.start()
     return None
+
+
+_FORCE_WORD = re.compile(r"(عسكري|جنود|جندي|قوات|قواتها|قواته|بعثه|مهمه|troop|forces|soldier|military|mission|contingent|"
+                         r"peacekeep|personnel|officers|army)", re.I)
+
+
+def _country_actor(normalized: str, main: Hit | None, location: str | None, lexicons: Lexicons,
+                   dateline_end: int = 0) -> Hit | None:
+    """A country that acts on its own forces ("Italy will withdraw its troops from Niger", "أرجأت إيطاليا سحب
+    عسكرييها", "250 عسكريا إيطاليا"): not the place of the event (the host named after "from"/"في", or the
+    claim's location), nearest to the event."""
+    if lexicons.countries is None or main is None or not _FORCE_WORD.search(normalized):
+        return None  # "the player withdrew from the Australian Open": no forces, no country's forces
+    hits = [h for h in lexicons.countries.find(normalized) if h.start >= dateline_end and h.entry != location
+            and not _PLACE_PREPOSITION.search(normalized[: h.start])]
+    return _nearest(hits, main.start)
 
 
 def _without_idioms(normalized: str, lexicons: Lexicons) -> str:
@@ -281,15 +300,22 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
             # "Azerbaijan released 32 Armenian prisoners for two Azerbaijani soldiers", "France's parliament
             # postponed the vote": an exchange or an election is not a claim about those forces
             subject, subject_text = None, None
+        place_hits = lexicons.locations.find(normalized)
+        dateline_end = 0
+        if sentence.start < 5:  # "BEIRUT, 4 March 2024 —" / "القاهرة - 22 أبريل": where the reporter is
+            dateline = _DATELINE_PLACE.match(normalized)
+            dateline_end = dateline.end() if dateline else 0
+            place_hits = [h for h in place_hits if h.start >= dateline_end]
+        location_hit = _place_of_event(normalized, place_hits, main, lexicons)
+        location = location_hit.entry if location_hit else source_location
+        if subject is None and main is not None and info.family == "presence":
+            actor = _country_actor(normalized, main, location, lexicons, dateline_end)
+            if actor is not None:
+                subject, subject_text = f"forces:{actor.entry}", actor.term
+                cues.append("subject-from-country")
         if subject is None and main is not None and info.family == "presence" and previous_subject:
             subject = previous_subject
             cues.append("subject-from-previous-sentence")
-        place_hits = lexicons.locations.find(normalized)
-        if sentence.start < 5:  # "BEIRUT, 4 March 2024 —" / "القاهرة - 22 أبريل": where the reporter is
-            dateline = _DATELINE_PLACE.match(normalized)
-            place_hits = [h for h in place_hits if not dateline or h.start >= dateline.end()]
-        location_hit = _place_of_event(normalized, place_hits, main, lexicons)
-        location = location_hit.entry if location_hit else source_location
 
         scope_names = _scope_names(normalized, main, events, lexicons)
         same_event = [h for h in events if main is not None and h.entry == main.entry]

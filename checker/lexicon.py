@@ -141,6 +141,8 @@ class Lexicons:
     weak_subjects: frozenset[str] = frozenset()  # "peacekeepers": yields to a named force in the sentence
     anniversary: Matcher | None = None  # "today marks the first anniversary of …": today is not the event's day
     not_negation: Matcher | None = None  # idioms that contain a negation word but affirm ("لا يزال": still)
+    countries: Matcher | None = None  # a country's name, capital or adjective: whose forces act (subjects.yaml)
+    subnational: re.Pattern | None = None  # "South Kivu province", "إقليم كردستان": part of a country, whole words
     source_files: tuple[str, ...] = field(default=())
 
 
@@ -171,6 +173,20 @@ def _both_languages(entry: Any, where: str, path: Path) -> list[str]:
             raise LexiconError(f"'{where}.{lang}' must be a list of terms", path=str(path))
         terms += [str(v) for v in values]
     return terms
+
+
+def _whole_words(terms: list[str], path: Path) -> re.Pattern:
+    """Terms matched as whole words (Arabic after optional clitics, English with a plural -s): unlike the
+    stem matching of the other categories, "إقليم" (a province) must not match "الإقليمية" (regional)."""
+    bodies = []
+    for term in terms:
+        norm = normalize_for_matching(term)
+        body = r"\s+".join(re.escape(w) for w in norm.split())
+        bodies.append(_AR_PREFIX + body if _ARABIC.search(norm) else body + "s?")
+    try:
+        return re.compile(r"(?<!\w)(?:" + "|".join(bodies) + r")(?!\w)")
+    except re.error as exc:
+        raise LexiconError(f"subnational terms are not usable ({exc})", path=str(path)) from None
 
 
 @lru_cache(maxsize=8)
@@ -249,5 +265,9 @@ def load_lexicons(rules_dir: str | Path) -> Lexicons:
         unit_alias=unit_alias,
         not_negation=markers("not_negation") if marks.get("not_negation") is not None else None,
         anniversary=markers("anniversary") if marks.get("anniversary") is not None else None,
+        countries=Matcher({name: [str(t) for t in terms] for name, terms in (subj.get("countries") or {}).items()},
+                          str(subj_path)) if subj.get("countries") else None,
+        subnational=_whole_words(_both_languages(marks["subnational"], "subnational", mark_path), mark_path)
+        if marks.get("subnational") is not None else None,
         source_files=tuple(str(p) for p in (ev_path, subj_path, mark_path, unit_path)),
     )

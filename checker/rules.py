@@ -31,6 +31,7 @@ from .errors import RuleFileError
 from .facets import Facet, facets_of, parse_iso, published_interval
 from .lexicon import Lexicons
 from .model import KINDS, SEVERITIES, Claim, Finding, Source
+from .textnorm import normalize_for_matching
 
 log = logging.getLogger(__name__)
 
@@ -246,9 +247,18 @@ _FIGURE_LEVEL = re.compile(r"(?:\bto|\bat|إلى|الى|عند|ليصل|لتصل
                            re.I)
 
 
+_FIGURE_MORE_BEFORE = re.compile(r"(?:\bfurther|\badditional|\banother|\bextra|دفعة جديدة من|دفعة أخرى من)\s*"
+                                 r"(?:about|around|some|nearly|almost|نحو|حوالي)?\s*[$€£]?\s*$", re.I)
+_FIGURE_MORE_AFTER = re.compile(r"^\s*(?:\S+\s+){0,1}(?:more|additional|extra|further|others?|إضافي\w*|اضافي\w*|آخرين|اخرين|آخرون|أخرى|اخرى)(?!\w)(?!\s+than)",
+                                re.I)
+
+
 def _figure_role(claim: Claim, q) -> str | None:
-    """'cut by 2 million barrels' (a change) vs 'cut to 9 million barrels' (a level); None when unmarked."""
+    """'cut by 2 million barrels' (a change) vs 'cut to 9 million barrels' (a level); 'a further 104 prisoners'
+    (an increment on top of an earlier figure); None when unmarked."""
     before = claim.text[max(0, q.start - 24): q.start]
+    if _FIGURE_MORE_BEFORE.search(before) or _FIGURE_MORE_AFTER.match(claim.text[q.end: q.end + 30]):
+        return "increment"
     if _FIGURE_CHANGE.search(before):
         return "change"
     if _FIGURE_LEVEL.search(before):
@@ -274,6 +284,8 @@ def c_figures_differ(ctx: PairContext, tolerance: Any = "number_tolerance") -> b
     if any(_same_figure(qa.value, v, tol) for v in others_b) or any(_same_figure(qb.value, v, tol) for v in others_a):
         return False
     ra, rb = _figure_role(ctx.a.claim, qa), _figure_role(ctx.b.claim, qb)
+    if "increment" in (ra, rb):  # "a further 104 prisoners were freed": not the count of the whole
+        return False
     if ra and rb and ra != rb:
         return False
     hi_a, hi_b = qa.value_max or qa.value, qb.value_max or qb.value
@@ -281,6 +293,37 @@ def c_figures_differ(ctx: PairContext, tolerance: Any = "number_tolerance") -> b
         return False
     top = max(abs(qa.value), abs(qb.value)) or 1.0
     return abs(qa.value - qb.value) / top > float(ctx.cfg(tolerance))
+
+
+_PART_AFTER = re.compile(r"^\s*(?:\S+\s+){0,2}?(?:ground|combat|infantry|special forces|قتالي\w*|القتالي\w*|برية|البرية|بريين|البريين)(?!\w)",
+                         re.I)
+_PART_BEFORE = re.compile(r"(?:ground|combat|infantry)\s*$", re.I)
+_INCLUDING = re.compile(r"(?<!\w)(?:including|among them|of whom|بمن فيهم|بمن فيهن|بما في ذلك|بما فيها|من بينهم)(?!\w)", re.I)
+
+
+def _figure_part(claim: Claim, q) -> str | None:
+    """How much a count covers: 'part' ("1,700 ground troops", "combat troops"), 'inclusive' ("2,000 personnel,
+    including helicopter crews"), None when unmarked."""
+    after = claim.text[q.end: q.end + 40]
+    if _PART_AFTER.match(after) or _PART_BEFORE.search(claim.text[max(0, q.start - 12): q.start]):
+        return "part"
+    if _INCLUDING.search(claim.text[q.end:]):
+        return "inclusive"
+    return None
+
+
+def c_figure_scope_same(ctx: PairContext) -> bool:
+    """Both figures count the same thing: neither is limited to a part ("ground troops") or widened ("including
+    support units") while the other is not."""
+    qa, qb = ctx.a.quantity, ctx.b.quantity
+    if qa is None or qb is None:
+        return True
+    return _figure_part(ctx.a.claim, qa) == _figure_part(ctx.b.claim, qb)
+
+
+def c_figure_scope_differs(ctx: PairContext) -> bool:
+    """One figure counts a part ("ground troops") or a widened whole ("including support units"), the other not."""
+    return not c_figure_scope_same(ctx)
 
 
 def c_event_overlap(ctx: PairContext, days: Any = "plan_overlap_days") -> bool:
@@ -373,6 +416,44 @@ def c_same_event(ctx: PairContext) -> bool:
 def c_scope_same(ctx: PairContext) -> bool:
     """Neither claim is limited to combat forces while the other is not."""
     return ("combat_forces" in _scopes(ctx.a.claim)) == ("combat_forces" in _scopes(ctx.b.claim))
+
+
+_CLAUSE_END = re.compile(r"[،,;؛:]|\s(?:and|but|while|whereas|و|فيما|بينما|على أن)\s")
+
+
+def _subnational(ctx: PairContext, f: Facet) -> bool:
+    """The facet speaks of part of a country (a province, a region). A dated facet owns the stretch of its
+    sentence between the neighbouring dates ("end its mission in Iraq by September 2025 and operate from the
+    Kurdistan Region until September 2026": the first date is the country's, the second the region's)."""
+    pattern = ctx.lexicons.subnational
+    if pattern is None:
+        return False
+    text = f.claim.text
+    if f.kind == "time" and f.time is not None:
+        others = sorted((t.start, t.end) for t in f.claim.times if t.role != "statement" and t is not f.time
+                        and (t.start, t.end) != (f.time.start, f.time.end))
+        lo = max((e for s, e in others if e <= f.time.start), default=0)
+        hi = min((s for s, e in others if s >= f.time.end), default=len(text))
+        tail = _CLAUSE_END.search(text, f.time.end, hi)  # what follows the date, up to the next clause
+        text = text[lo: tail.start() if tail else hi]
+    norm = normalize_for_matching(text)
+    places = ctx.lexicons.locations.find(norm)
+    for m in pattern.finditer(norm):
+        # "إقليم قره باغ" when the claim is about Karabakh itself names the whole place, not a part of it
+        near = [h for h in places if len(norm[min(h.end, m.end()): max(h.start, m.start())].split()) <= 1]
+        if not near or any(h.entry != f.claim.location for h in near):
+            return True
+    return False
+
+
+def c_region_same(ctx: PairContext) -> bool:
+    """Both facets speak of the whole country, or both of a part of it (a province, a region)."""
+    return _subnational(ctx, ctx.a) == _subnational(ctx, ctx.b)
+
+
+def c_region_differs(ctx: PairContext) -> bool:
+    """One facet speaks of a province or region, the other of the whole country."""
+    return not c_region_same(ctx)
 
 
 def c_scope_narrower(ctx: PairContext) -> bool:
@@ -498,6 +579,24 @@ def c_stale_future(ctx: PairContext) -> bool:
     return False
 
 
+_OTHER_EVENT = re.compile(r"(?<!\w)(?:after|beyond|following|past|بعد|عقب|إثر|اثر|ما بعد)(?!\w)", re.I)
+
+
+def _date_of_another_event(ctx: PairContext, f: Facet) -> bool:
+    """The date is not when the reported move happened: it follows 'after'/'beyond'/'بعد' between the event
+    word and the date ("refused to extend its mandate beyond 8 December", "withdrew after the Fed signalled
+    fewer cuts in 2025"), or the sentence hedges or postpones ("could be delayed beyond 2027")."""
+    claim = f.claim
+    if "postponed" in claim.cues or ctx.lexicons.hedge.any(claim.normalized):
+        return True
+    term = next((c.split(":", 1)[1] for c in claim.cues if c.startswith("event:")), None)
+    text = claim.text
+    at = text.lower().find(term.lower()) if term else -1
+    if at < 0:
+        return bool(_OTHER_EVENT.search(text[max(0, f.time.start - 12): f.time.start]))
+    return bool(_OTHER_EVENT.search(text[at: f.time.start] if at < f.time.start else text[f.time.end: at]))
+
+
 def c_done_after_publication(ctx: PairContext) -> bool:
     """An event reported as done, dated after the source's (exact) publication date."""
     a = ctx.a
@@ -505,6 +604,8 @@ def c_done_after_publication(ctx: PairContext) -> bool:
     if partial or last is None or a.kind != "time" or a.clock != "event" or a.claim.tense != "past":
         return False
     if a.value_from is None or a.time.granularity == "vague":
+        return False
+    if _date_of_another_event(ctx, a):
         return False
     if a.value_from > last + timedelta(days=1):
         ctx.notes["delta_days"] = (a.value_from - last).days

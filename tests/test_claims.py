@@ -198,3 +198,41 @@ def test_a_span_of_history_is_not_a_timetable():
     _, claims = process_sources(sources, Config())
     plans = [f.time.value_to for f in facets_of(claims[0], sources[0]) if f.kind == "time" and f.clock == "plan"]
     assert plans == ["2025-12-31"]
+
+
+@pytest.mark.parametrize("text,subject,location", [
+    # a country acting on its own forces is the subject; the host named after "from"/"في" is the place
+    ("Spain will withdraw its troops from Lebanon by the end of 2026, the defence ministry said.", "forces:spain", "lebanon"),
+    ("قررت مدريد سحب جنودها من لبنان بحلول نهاية 2026.", "forces:spain", "lebanon"),
+    ("وتنتشر المهمة الإسبانية في لبنان منذ عام 2006.", "forces:spain", "lebanon"),
+    ("Officials said on Monday that Kenya has about 1,000 police officers deployed in Haiti.", "forces:kenya", "haiti"),
+    # the adjective after a forces noun gives the same id in both languages
+    ("Kenyan troops will leave Somalia by June 2025.", "forces:kenya", "somalia"),
+    ("ستغادر القوات الكينية الصومال بحلول حزيران 2025.", "forces:kenya", "somalia"),
+])
+def test_a_country_acting_on_its_forces_is_the_subject(text, subject, location):
+    c = _one(text)
+    assert c.event_family == "presence"
+    assert (c.subject, c.location) == (subject, location)
+
+
+def test_the_host_country_is_not_the_actor():
+    c = _one("Somalia's government said the army is ready to take over the bases the troops leave in Somalia.")
+    assert c.subject != "forces:somalia"
+
+
+def test_a_multiplier_before_a_comma_still_counts():
+    c = _one("Jordan signs a $500 million, 20-year port deal with an Emirati operator.")
+    assert [q.value for q in c.quantities if q.unit == "dollars"] == [500_000_000]
+
+
+def test_a_mandate_extension_is_not_a_stay():
+    c = _one("The Security Council extended the mandate of the UN mission in South Sudan for one year.")
+    assert c.event == "extend_mandate"
+    c = _one("مدد مجلس الأمن الدولي ولاية بعثة الأمم المتحدة في جنوب السودان لمدة عام.")
+    assert c.event == "extend_mandate"
+
+
+def test_a_country_without_forces_is_not_a_subject():
+    c = _one("The Tunisian player said on Monday she will withdraw from the Australian Open next week.")
+    assert not (c.subject or "").startswith("forces:")
