@@ -733,6 +733,10 @@ def load_manifest(path: Path) -> dict[str, ManifestEntry]:
     return entries
 
 
+# Files a corpus folder often holds besides its articles (labels, notes, configs): skipped quietly.
+_CORPUS_METADATA_SUFFIXES = frozenset({".yaml", ".yml", ".md", ".json", ".toml", ".csv", ".tsv", ".cfg", ".ini"})
+
+
 def _discover(paths: Sequence[str | Path]) -> tuple[list[Path], Path | None]:
     """Every file under `paths` (sorted, hidden files and folders skipped, each file once) and the
     corpus root: the folder given, else the common parent."""
@@ -931,19 +935,33 @@ def ingest(paths: Sequence[str | Path], *, use_manifest: bool = True) -> IngestR
     if isinstance(paths, (str, Path)):
         paths = [paths]
     files, root = _discover(paths)
+    named = {Path(p) for p in paths if Path(p).is_file()}
     warnings: list[str] = []
     manifests: dict[Path, dict[str, ManifestEntry]] = {}
     article_files: list[Path] = []
+    skipped: dict[str, list[Path]] = {}
     for f in files:
         if f.name in (MANIFEST_NAME, "reviews.jsonl"):
             continue
         suffix = f.suffix.lower()
         if suffix in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES:
             article_files.append(f)
-        elif suffix not in (".yaml", ".yml") or f.name != MANIFEST_NAME:
+        elif f in named:  # the user named it: say so
             msg = f"{f}: not an article file ({suffix or 'no suffix'}) — skipped; use .txt, .html or .jsonl"
             log.warning(msg)
             warnings.append(msg)
+        elif suffix in _CORPUS_METADATA_SUFFIXES:  # notes, labels, configs kept beside the articles
+            log.info("%s: not an article file — skipped", f)
+        else:
+            skipped.setdefault(suffix or "no suffix", []).append(f)
+    if skipped:  # found in a folder: one line for all of them, not one per file
+        count = sum(len(v) for v in skipped.values())
+        kinds = ", ".join(f"{k} ×{len(v)}" for k, v in sorted(skipped.items()))
+        first = min(f for v in skipped.values() for f in v)
+        msg = (f"{first}: {count} file(s) in the corpus are not article files ({kinds}) — skipped; "
+               f"use .txt, .html or .jsonl")
+        log.warning(msg)
+        warnings.append(msg)
     if use_manifest:
         folders: set[Path] = set()
         for f in article_files:

@@ -221,7 +221,19 @@ def test_bad_files_warn_and_skip(tmp_path):
     assert "empty.txt: empty file" in text
     assert "binary.txt: binary file" in text
     assert "latin.txt: not UTF-8" in text
-    assert "image.png: not an article file" in text
+    assert "image.png: 1 file(s) in the corpus are not article files (.png ×1) — skipped" in text
+
+
+def test_non_article_files_in_a_folder_are_one_line_and_metadata_is_quiet(tmp_path):
+    (tmp_path / "a.txt").write_text("قال المسؤول إن القوات ستبقى في البلاد حتى نهاية العام المقبل.", encoding="utf-8")
+    (tmp_path / "expectations.yaml").write_text("expected: []\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# notes\n", encoding="utf-8")
+    for name in ("x.pdf", "y.pdf", "z.docx"):
+        (tmp_path / name).write_bytes(b"%PDF")
+    warnings = [w for w in ingest([tmp_path]).warnings if "publication date" not in w]
+    assert len(warnings) == 1 and "3 file(s)" in warnings[0] and ".docx ×1, .pdf ×2" in warnings[0]
+    named = ingest([tmp_path / "a.txt", tmp_path / "expectations.yaml"]).warnings
+    assert any("expectations.yaml: not an article file" in w for w in named)  # named by the user: said
 
 
 def test_cp1256_arabic_is_read(tmp_path):
