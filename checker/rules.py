@@ -436,12 +436,23 @@ def _subnational(ctx: PairContext, f: Facet) -> bool:
         hi = min((s for s, e in others if s >= f.time.end), default=len(text))
         tail = _CLAUSE_END.search(text, f.time.end, hi)  # what follows the date, up to the next clause
         text = text[lo: tail.start() if tail else hi]
+    # the same facet meets many others: the answer is kept with the lexicons, by text and place
+    cache = ctx.lexicons.__dict__.setdefault("_subnational_cache", {})
+    key = (text, f.claim.location)
+    if key not in cache:
+        if len(cache) > 200_000:
+            cache.clear()
+        cache[key] = _names_a_part(ctx.lexicons, pattern, text, f.claim.location)
+    return cache[key]
+
+
+def _names_a_part(lexicons: Lexicons, pattern: re.Pattern, text: str, location: str | None) -> bool:
     norm = normalize_for_matching(text)
-    places = ctx.lexicons.locations.find(norm)
+    places = lexicons.locations.find(norm)
     for m in pattern.finditer(norm):
         # "إقليم قره باغ" when the claim is about Karabakh itself names the whole place, not a part of it
         near = [h for h in places if len(norm[min(h.end, m.end()): max(h.start, m.start())].split()) <= 1]
-        if not near or any(h.entry != f.claim.location for h in near):
+        if not near or any(h.entry != location for h in near):
             return True
     return False
 
