@@ -337,6 +337,8 @@ def extract_claims(source: Source, sentences: list[Sentence], lexicons: Lexicons
             cues.append("no-timetable")
         if lexicons.anniversary is not None and lexicons.anniversary.any(normalized):
             cues.append("anniversary")
+        if lexicons.phase is not None and lexicons.phase.any(normalized):
+            cues.append("phase")
         seen[normalized] += 1
         claims.append(Claim(
             id=claim_id(source.id, normalized, seen[normalized]),

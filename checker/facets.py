@@ -97,6 +97,12 @@ class Facet:
 
 
 _SPAN_OF = re.compile(r"^\s*(?:of|من)\s", re.I)
+# "talks that lasted four days", "محادثات استمرت أربعة أيام": a duration measured in the past, not a timetable
+_LASTED_BEFORE = re.compile(r"(?<!\w)(?:lasted|had lasted|took|استمرت|استمر|دامت|دام|استغرقت|استغرق|امتدت|امتد)"
+                            r"\s+(?:\S+\s+){0,1}$", re.I)
+# "a police ceiling of 2,101 officers", "٢١٠١ عنصر": a bare number followed by a counted noun is no year
+_BARE_YEAR = re.compile(r"^\s*[0-9٠-٩]{4}\s*$")
+_FAR_FUTURE_YEARS = 50
 _HISTORY_DAYS = 3660  # a "duration" over ten years is a span of history, not a timetable
 
 
@@ -106,7 +112,14 @@ def _history_span(text: str, t: TimeRef) -> bool:
     start, end = parse_iso(t.value_from), parse_iso(t.value_to)
     if start and end and (end - start).days > _HISTORY_DAYS:
         return True
-    return bool(_SPAN_OF.match(text[t.end:]))
+    return bool(_SPAN_OF.match(text[t.end:])) or bool(_LASTED_BEFORE.search(text[max(0, t.start - 40): t.start]))
+
+
+def _not_a_year(t: TimeRef, asserted: date | None) -> bool:
+    """A bare four-digit number read as a year that lies more than fifty years after the statement ("a
+    ceiling of 2,101 police", "٢١٠١ عنصر"): a count, not a date."""
+    start = parse_iso(t.value_from)
+    return bool(asserted and start and _BARE_YEAR.match(t.text) and start.year > asserted.year + _FAR_FUTURE_YEARS)
 
 
 def asserted_interval(claim: Claim, source: Source) -> tuple[date | None, date | None, bool]:
@@ -131,6 +144,8 @@ def facets_of(claim: Claim, source: Source) -> list[Facet]:
         if "anniversary" in claim.cues and a_from is not None and a_from == a_to \
                 and parse_iso(t.value_from) == a_from and parse_iso(t.value_to) == a_to:
             continue  # "today marks the anniversary of the withdrawal": today is not when it happened
+        if _not_a_year(t, a_to):
+            continue
         if t.role == "duration" and _history_span(claim.text, t):
             continue  # "ending more than two decades of UN work": a span of history, not a timetable
         if t.role in _PLAN_ROLES or t.role == "duration":  # "would take four to six months": a window

@@ -140,6 +140,7 @@ class Lexicons:
     place_nouns: frozenset[str] = frozenset()  # place names that look like adjectives (السعودية, سورية)
     weak_subjects: frozenset[str] = frozenset()  # "peacekeepers": yields to a named force in the sentence
     anniversary: Matcher | None = None  # "today marks the first anniversary of …": today is not the event's day
+    phase: Matcher | None = None  # "the first stage of the withdrawal": one step of a process, with its own date
     not_negation: Matcher | None = None  # idioms that contain a negation word but affirm ("لا يزال": still)
     countries: Matcher | None = None  # a country's name, capital or adjective: whose forces act (subjects.yaml)
     subnational: re.Pattern | None = None  # "South Kivu province", "إقليم كردستان": part of a country, whole words
@@ -265,6 +266,7 @@ def load_lexicons(rules_dir: str | Path) -> Lexicons:
         unit_alias=unit_alias,
         not_negation=markers("not_negation") if marks.get("not_negation") is not None else None,
         anniversary=markers("anniversary") if marks.get("anniversary") is not None else None,
+        phase=markers("phase") if marks.get("phase") is not None else None,
         countries=Matcher({name: [str(t) for t in terms] for name, terms in (subj.get("countries") or {}).items()},
                           str(subj_path)) if subj.get("countries") else None,
         subnational=_whole_words(_both_languages(marks["subnational"], "subnational", mark_path), mark_path)

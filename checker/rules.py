@@ -376,6 +376,27 @@ def c_some_time_agrees(ctx: PairContext) -> bool:
                for x in xs for y in ys if x.value_to and y.value_to)
 
 
+_STATED_DEADLINE_ROLES = ("deadline", "until")  # a window's end is computed, so it proves no agreement
+
+
+def c_some_plan_agrees(ctx: PairContext) -> bool:
+    """Some stated deadline of one claim matches some stated deadline of the other (within the date tolerance):
+    the two report the same plan, and a second date in one of them ("after four days of talks", "a ceiling
+    of 2,101") is about something else."""
+    tol = ctx.config.date_tolerance_days
+    xs = [f for f in _claim_facets(ctx, ctx.a) if f.kind == "time" and f.clock == "plan" and f.value_to
+          and f.time.role in _STATED_DEADLINE_ROLES and f.time.granularity != "vague"]
+    ys = [f for f in _claim_facets(ctx, ctx.b) if f.kind == "time" and f.clock == "plan" and f.value_to
+          and f.time.role in _STATED_DEADLINE_ROLES and f.time.granularity != "vague"]
+    return any(abs((x.value_to - y.value_to).days) <= tol for x in xs for y in ys)
+
+
+def c_phase_marked(ctx: PairContext) -> bool:
+    """Either claim names a stage of a process done in steps ("the first stage of the withdrawal", "الدفعة
+    الأخيرة"): each stage has its own date."""
+    return "phase" in ctx.a.claim.cues or "phase" in ctx.b.claim.cues
+
+
 def c_slots_comparable(ctx: PairContext) -> bool:
     """Both claims carry dated plans, dated events or figures of one family: the slot rules are the
     authority on such a pair, whatever a classifier says."""
@@ -544,6 +565,10 @@ def c_values_agree(ctx: PairContext) -> bool:
     return compared > 0 and agreed == compared and ctx.a.claim.polarity == ctx.b.claim.polarity
 
 
+_START_BEFORE = re.compile(r"(?<!\w)(?:start\w*|begin\w*|from|as of|effective|تبدأ|يبدأ|تبدا|يبدا|بدءا من|بدءً?ا من|ابتداء من|ابتداءً من|"
+                           r"اعتبارا من|اعتباراً من|من)(?!\w)(?:\s+(?:on|في|يوم))?\s*$", re.I)
+
+
 def c_window_misses_deadline(ctx: PairContext, tolerance: Any = "duration_tolerance_days") -> bool:
     """Facet a is a window ("within 12 months" from its announcement), facet b a dated deadline for the
     same thing; the window's end and the deadline differ by more than `tolerance` days either way."""
@@ -554,6 +579,17 @@ def c_window_misses_deadline(ctx: PairContext, tolerance: Any = "duration_tolera
         return False
     if a.value_from and a.value_to and (a.value_to - a.value_from).days > 3660:
         return False  # a window of over ten years is a span of history, not a timetable
+    if _START_BEFORE.search(b.claim.text[max(0, b.time.start - 30): b.time.start]):
+        return False  # "24 months, starting on 2 January": the start of the window, not its end
+    if a.value_from and a.value_to:
+        length = a.value_to - a.value_from
+        tol = int(ctx.cfg(tolerance))
+        for other in _claim_facets(ctx, a):
+            if other.time is None or other is a or other.time is a.time or other.value_from is None:
+                continue
+            ends = [f.value_to for f in _claim_facets(ctx, a) if f.time is not None and f.value_to]
+            if any(abs((other.value_from + length - end).days) <= tol for end in ends if end != a.value_to):
+                return False  # counted from the start the claim itself gives, the window does add up
     gap = _days(a.value_to, b.value_to)
     if gap is None or gap <= int(ctx.cfg(tolerance)):
         return False
@@ -573,6 +609,10 @@ def c_deadline_before_statement(ctx: PairContext) -> bool:
     return a.value_to < statement
 
 
+_HAS_YEAR = re.compile(r"[0-9٠-٩]{4}|(?<!\w)(?:this|next|last|the current|العام|عام|السنة|سنة)(?!\w)", re.I)
+_YEARLESS_STALE_DAYS = 60  # a date without its year that passed months ago is most likely next year's
+
+
 def c_stale_future(ctx: PairContext) -> bool:
     """A plan presented as still ahead (future tense, no "last"/"الماضي") whose deadline had already passed
     on the source's (exact) publication date."""
@@ -584,6 +624,8 @@ def c_stale_future(ctx: PairContext) -> bool:
         return False
     if a.claim.statement_date:  # a plan reported as announced on a date is asserted then, not at publication
         return False
+    if not _HAS_YEAR.search(a.time.text) and a.value_to < first - timedelta(days=_YEARLESS_STALE_DAYS):
+        return False  # "results will be out before the end of August", written in February: next August
     if a.value_to < first - timedelta(days=ctx.config.date_tolerance_days):
         ctx.notes["delta_days"] = (first - a.value_to).days
         return True
@@ -591,6 +633,12 @@ def c_stale_future(ctx: PairContext) -> bool:
 
 
 _OTHER_EVENT = re.compile(r"(?<!\w)(?:after|beyond|following|past|بعد|عقب|إثر|اثر|ما بعد)(?!\w)", re.I)
+# "ahead of the Sept. 15 deadline", "قبل الموعد المحدد في 15 أيلول": the date is a deadline the move came before
+_DEADLINE_OF_DATE = re.compile(r"(?<!\w)(?:ahead of|before|prior to|deadline|قبل|موعد|الموعد|مهلة|المهلة)(?!\w)"
+                               r"(?:\s+(?:the|its|a|an|النهائي|المحدد|الأقصى))*\s*$", re.I)
+_DEADLINE_AFTER_DATE = re.compile(r"^\s*(?:deadline|cutoff|cut-off|target date)(?!\w)", re.I)
+# "withdrew from an offering whose deadline was extended to 30 September": the date belongs to another clause
+_RELATIVE_CLAUSE = re.compile(r"(?<!\w)(?:whose|which|where|التي|الذي|اللذين|اللتين|اللواتي)(?!\w)", re.I)
 
 
 def _date_of_another_event(ctx: PairContext, f: Facet) -> bool:
@@ -603,9 +651,13 @@ def _date_of_another_event(ctx: PairContext, f: Facet) -> bool:
     term = next((c.split(":", 1)[1] for c in claim.cues if c.startswith("event:")), None)
     text = claim.text
     at = text.lower().find(term.lower()) if term else -1
+    if _DEADLINE_OF_DATE.search(text[max(0, f.time.start - 24): f.time.start]) \
+            or _DEADLINE_AFTER_DATE.match(text[f.time.end: f.time.end + 24]):
+        return True  # "well ahead of the Sept. 15 deadline": a deadline met early, not when it happened
     if at < 0:
         return bool(_OTHER_EVENT.search(text[max(0, f.time.start - 12): f.time.start]))
-    return bool(_OTHER_EVENT.search(text[at: f.time.start] if at < f.time.start else text[f.time.end: at]))
+    between = text[at: f.time.start] if at < f.time.start else text[f.time.end: at]
+    return bool(_OTHER_EVENT.search(between) or _RELATIVE_CLAUSE.search(between))
 
 
 def c_done_after_publication(ctx: PairContext) -> bool:
