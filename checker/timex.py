@@ -70,7 +70,23 @@ Conventions (DESIGN.md "Time is the heart of it"), and the choices made where it
 - Anchors: a date attached to a statement in the same sentence ("announced on X", "أعلن في X",
   "في بيان ... (X)") gets role "statement" and anchors the relative expressions of its sentence
   (anchor_how "statement"; per sentence, so a whole article passed at once is handled the same);
-  otherwise the given anchor. A partial anchor ("2011", "2011-07") resolves
+  otherwise the given anchor. A date in what was said is not the statement's date: after a
+  complementizer ("قالت الهيئة الأربعاء إن مهمتها ستنتهي في 15 تموز 2024", "said that", "will")
+  or before a postposed attribution unless the date opens its clause ("the mission will end on
+  July 15, 2024, the bloc said on Wednesday" vs "On 17 February 2022, France announced"). The
+  attribution's own weekday or relative day ("said on Wednesday", "بحسب ما أعلنت الهيئة الأربعاء",
+  "أعلن اليوم") gets role "statement" and anchors its sentence when no dated statement does.
+- Back-references: a duration counted from "that date" ("اعتبارا منه ... خلال عام واحد", "من
+  تاريخه", "within three months of that first arrival", "six months after that date", "from then")
+  counts from the most recent absolute date before it in the text (a deadline's or a range's last
+  day, else its first day; `context_before` lends the previous sentence), anchor_how "event", note
+  "counted from the date named before: ...".
+- Postponements: the new date after a postponement verb and "to/until/إلى/حتى" ("أرجأت الانتخابات
+  إلى منتصف 2026", "postponed to mid-2026", "delayed until March") is a plan: role deadline, note
+  "postponed", a month without a year the next one; "from March to June" keeps March a point. A
+  new date of one day ("تأجل ... إلى 1 يونيو المقبل") is when the event now happens: it keeps its
+  point (or until) role and interval, with the note.
+  A partial anchor ("2011", "2011-07") resolves
   against the start of its interval (anchor_how "partial"). Without an anchor, expressions that need
   one get value_from/value_to None (anchor_how "none"); absolute dates still resolve.
 - Hijri dates convert with `hijridate` (Umm al-Qura); with a Gregorian twin (either order) the
@@ -327,6 +343,7 @@ class _Grammar:
     ambiguous_libyan: set[str] = field(default_factory=set)
     holiday_of: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # key -> (Hijri month, first, last day)
     period_to_months: dict[str, int] = field(default_factory=dict)  # "the year to March": 12
+    lead_words: set[str] = field(default_factory=set)  # may open a clause before a statement date
     periods: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
     rx: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
@@ -574,7 +591,7 @@ def _compile(g: _Grammar) -> None:
         rf"|{_L}(?P<u2>{units})\s+(?P<n3>ال\s*(?:[0-9]{{1,3}}(?![0-9])|{numbers}{_R}))"
         rf"|{_L}the\s+(?P<pre1>past|last|next|coming|following)\s+(?P<u1>year|month|week|decade)(?!\s+of){_R}"
         rf"|{_L}(?P<dual>{_alt(lex['dual_units'])}){_R}"
-        rf"|{_L}(?P<single>{_alt(lex['single_units'])}){_R}")
+        rf"|{_L}(?P<single>{_alt(lex['single_units'])}){_R}(?P<one>\s+واحد[ه]?{_R})?")
     g.rx["after_markers"] = _rx(rf"\s+(?P<mk>{markers}){_R}")
     g.rx["half_after"] = _rx(rf"\s+(?:{_alt(lex.get('half_after') or ['and a half'])}){_R}")
     g.rx["first_n_months"] = _rx(
@@ -587,7 +604,7 @@ def _compile(g: _Grammar) -> None:
     g.rx["duration_cue"] = _rx(rf"(?<!\w)[وف]?(?P<c>{_alt(_all(cue_words))})(?:\s+the)?\s*$")
     g.duration_cue_of = {_key(w): kind for kind, words in cue_words.items() for w in words}
     g.ago_after = {_key(w) for w in lex["ago_cues_after"]}
-    g.rx["event_after"] = _rx(rf"\s+(?P<w>{_alt(lex['event_relative_after'])})\s+(?=[^\W\d_])")
+    g.rx["event_after"] = _rx(rf"\s+(?P<w>{_alt(lex['event_relative_after'])})\s+(?=[^\W\d_])(?!(?:ال)?اقل(?!\w))")
     g.rx["age_before"] = _rx(rf"(?<!\w)[وبل]?(?:{_alt(lex['age_cues'])})(?!\w)\W*(?:\w+\W+){{0,3}}$")
     g.rx["superlative"] = _rx(rf"(?<!\w)[لوب]?{_alt(lex['superlative_cues'])}(?!\w)")
     g.rx["not_time"] = _rx(rf"{_L}{_alt(lex['not_times'])}{_R}")
@@ -597,6 +614,18 @@ def _compile(g: _Grammar) -> None:
     g.rx["statement"] = _rx(rf"(?<![^\W\d_])[وف]?{_alt(lex['statement_cues'])}")
     g.rx["count_after"] = _rx(rf"\s*(?:{_alt(lex['count_nouns'])})(?!\w)")
     g.rx["count_before"] = _rx(rf"(?<!\w)(?:{_alt(lex['count_preceders'])})\s*$")
+    g.rx["content_cue"] = _rx(rf"(?<![^\W\d_])[وف]?{_alt(lex.get('statement_content_cues') or ['that'])}(?![^\W\d_])")
+    g.lead_words = {_key(w) for w in lex.get("statement_lead_words") or ["on", "in"]}
+    g.rx["postpone"] = _rx(rf"(?<![^\W\d_])(?<!من\s)(?<!لا\s)[وف]?{_alt(lex.get('postponement_cues') or ['postponed'])}"
+                           rf"(?![^\W\d_])")
+    g.rx["postpone_link"] = _rx(rf"(?<!\w)[وف]?(?P<l>{_alt(lex.get('postponement_links') or ['to'])})[\s(]*$")
+    g.rx["backref_before"] = _rx(rf"(?<![^\W\d_])[وف]?{_alt(lex.get('back_reference_before') or ['from that date'])}"
+                                 rf"(?![^\W\d_]|-)")  # not "from then-President X"
+    dem = _alt(lex.get("back_reference_demonstratives") or ["that"])
+    g.rx["backref_after"] = _rx(
+        rf"\s+{_alt(lex.get('back_reference_after_heads') or ['of'])}\s+"
+        rf"(?:{_alt(lex.get('back_reference_after_tails') or ['that date'])}(?![^\W\d_]|-)"
+        rf"|{dem}(?:\s+[^\W\d_]+){{0,2}}(?![^\W\d_]))")
 
 
 def _relperiod_words(lex: dict[str, Any]) -> list[str]:
@@ -1235,7 +1264,8 @@ def _find_periods(g: _Grammar, norm: str) -> list[_Cand]:
             if sm:
                 c.role, c.role_cue = "since", _key(sm.group("r"))
                 c.start -= len(before) - sm.start("r")
-        if c.weak and not (c.qualifier or rm or g.rx["point"].search(before)
+        postponed = c.role in ("point", "until") and _postponed_to(g, c, norm)
+        if c.weak and not (c.qualifier or rm or postponed or g.rx["point"].search(before)
                            # "between March and May", "من آذار إلى أيار": both ends of a range
                            or (opens_range and i + 1 < len(periods)
                                and _RANGE_GAP.fullmatch(norm, raw_end, periods[i + 1].start))
@@ -1251,6 +1281,33 @@ def _find_periods(g: _Grammar, norm: str) -> list[_Cand]:
             range_open_end = c.end
         out.append(c)
     return out
+
+
+_CLAUSE_BREAK = re.compile(r"[.!?؟;؛:\n]")
+
+
+def _postponed_to(g: _Grammar, c: _Cand, norm: str) -> bool:
+    """"أرجأت الانتخابات إلى منتصف 2026", "postponed to mid-2026", "delayed until March": the new
+    date of a postponement is a plan: note "postponed", role deadline when it is longer than a day
+    ("تأجل ... إلى 1 يونيو المقبل" stays that day, a point, or until with "حتى"); the link word joins
+    the span."""
+    pre = norm[max(0, c.start - 100):c.start]
+    link = None
+    if c.role == "point":
+        link = g.rx["postpone_link"].search(pre)
+        if link is None:
+            return False
+        head = pre[:link.start()]
+    else:  # "until": the cue already opens the span
+        head = pre
+    verbs = list(g.rx["postpone"].finditer(head))
+    if not verbs or _CLAUSE_BREAK.search(head, verbs[-1].end()):
+        return False
+    if link is not None:
+        c.role_cue = _key(link.group("l"))
+        c.start -= len(pre) - link.start("l")
+    c.notes.append("postponed")  # role deadline once resolved, unless it names one day (_resolve)
+    return True
 
 
 # Patterns written in this module use the normalised spelling (ى -> ي, ة -> ه, أ/إ -> ا), as the text.
@@ -1312,7 +1369,7 @@ def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
         elif gd.get("single"):
             if _DIGIT_NEXT.match(norm, m.end()):  # "خلال عام 2021" is the year 2021
                 continue
-            n, explicit = 1, False
+            n, explicit = 1, bool(gd.get("one"))  # "خلال عام واحد": one year, said outright
         else:
             raw = gd.get("n2") or gd.get("n") or gd.get("n3") or gd.get("dec")
             n = _number(g, raw)
@@ -1365,8 +1422,9 @@ def _find_durations(g: _Grammar, norm: str) -> list[_Cand]:
             if cue != "duration":  # "would take", "لمدة" stay outside the expression
                 c.start = m.start() - (len(before) - cm.start("c"))
         ev = g.rx["event_after"].match(norm, c.end)
-        if ev and (_key(ev.group("w")) != "من" or cue in ("later", "ago")):
-            # "two weeks after the vote", "بعد ستة أشهر من إعلان": counted from an event, not the anchor
+        if ev and (_key(ev.group("w")) not in ("من", "علي") or cue in ("later", "ago")):
+            # "two weeks after the vote", "بعد ستة أشهر من إعلان", "بعد عام على انتهاء": counted from an
+            # event, not the anchor ("على الأقل", at least, is no event)
             c.direction = "event"
             c.notes.append(f"relative-to-event: {ev.group('w')}")
             out.append(c)
@@ -1439,6 +1497,8 @@ def _merge_neighbours(g: _Grammar, norm: str, cands: list[_Cand]) -> list[_Cand]
             continue
         gap = norm[c.end:nxt.start]
         p, q = c.period, nxt.period
+        if "postponed" in nxt.notes and c.role == "since" and c.role_cue in g.range_since_cues:
+            c.role, c.role_cue = "point", ""  # "postponed the vote from March to June": March was the old date
         if (p.kind == "weekday" and q.kind == "day" and nxt.role == "point" and not nxt.qualifier
                 and _ANY_GAP.fullmatch(gap)):
             notes = list(q.notes)
@@ -1463,7 +1523,7 @@ def _merge_neighbours(g: _Grammar, norm: str, cands: list[_Cand]) -> list[_Cand]
                 and (_RANGE_GAP.fullmatch(gap) or (nxt.role == "until" and not gap.strip()))):
             c.role, c.role_cue = "point", ""  # "from January to March 2025": a range, not a since
             range_start = c.start
-        if (c.role == "point" and nxt.role in ("point", "until") and (
+        if (c.role == "point" and nxt.role in ("point", "until") and "postponed" not in nxt.notes and (
                 (range_start is not None and (_RANGE_GAP.fullmatch(gap) or (nxt.role == "until" and not gap.strip())))
                 or (p.kind == q.kind == "year" and gap in ("-", "–", "/")))):
             if range_start is not None:
@@ -1501,26 +1561,68 @@ def _sentence_bounds(norm: str) -> list[tuple[int, int]]:
     return bounds
 
 
+_COMMA_BEFORE = re.compile(r"[,،]\s*$")
+_CLAUSE_PUNCT = re.compile(r"[,،;؛:()\"«»—–]|\s-\s")  # " - ": a dateline ("طرابلس - 10 أيلول 2021: أكدت")
+_ADJACENT = re.compile(r"[\s,،(]*")
+
+
 def _is_statement_date(g: _Grammar, i: int, cands: list[_Cand], norm: str, sent: tuple[int, int]) -> bool:
     """A day date with a statement word close before it ("أعلن في", "announced on", "في بيان ... (X)")
-    or right after it ("في (27 أيلول 2025)، أعلنت"), no other time expression in between."""
+    or right after it when the date opens its clause ("في (27 أيلول 2025)، أعلنت"), no other time
+    expression in between; not a date in what was said ("قالت الهيئة الأربعاء إن مهمتها ستنتهي في
+    15 تموز 2024", "the mission will end on July 15, 2024, the bloc said on Wednesday"). The
+    attribution's own weekday or relative day ("the bloc said on Wednesday", "بحسب ما أعلنت الهيئة
+    الأربعاء", "أعلن اليوم") is a statement date the same way."""
     c = cands[i]
     p = c.period
-    if p is None or p.kind != "day" or c.role != "point" or c.qualifier:
+    if p is None or c.role != "point" or c.qualifier:
+        return False
+    if p.kind in ("weekday", "relday"):
+        return _is_attribution_day(g, i, cands, norm, sent)
+    if p.kind != "day":
         return False
     lo = max(sent[0], c.start - 70)
-    for o in reversed(cands[:i]):  # "اليوم الجمعة (7 ...)": a same-day relative word does not separate
+    for o in reversed(cands[:i]):  # "اليوم الجمعة (7 ...)": a same-day relative word right before does not separate
         if o.end < lo:
             break
-        if not (o.period and o.period.kind in ("relday", "weekday")):
+        if not (o.period and o.period.kind in ("relday", "weekday") and _ADJACENT.fullmatch(norm, o.end, c.start)):
             lo = max(lo, o.end)
             break
-    if g.rx["statement"].search(norm, lo, c.start):
-        return True
+    cues = list(g.rx["statement"].finditer(norm, lo, c.start))
+    if cues:
+        return not g.rx["content_cue"].search(norm, cues[-1].end(), c.start)
+    return _opens_clause_before_cue(g, i, cands, norm, sent)
+
+
+def _opens_clause_before_cue(g: _Grammar, i: int, cands: list[_Cand], norm: str, sent: tuple[int, int]) -> bool:
+    """Cand i opens its clause (only lead words before it) and a statement word follows it closely."""
+    c = cands[i]
+    head = norm[sent[0]:c.start]
+    breaks = list(_CLAUSE_PUNCT.finditer(head))
+    lead = head[breaks[-1].end():] if breaks else head
+    if any(_key(w) not in g.lead_words for w in re.findall(r"[^\W\d_]+", lead)):
+        return False
     hi = min(sent[1], c.end + 25)
     if i + 1 < len(cands):
         hi = max(c.end, min(hi, cands[i + 1].start))
     return bool(g.rx["statement"].search(norm, c.end, hi))
+
+
+def _is_attribution_day(g: _Grammar, i: int, cands: list[_Cand], norm: str, sent: tuple[int, int]) -> bool:
+    """"the bloc said on Wednesday", "قال مسؤولون يوم الثلاثاء", "أعلن اليوم", "On Wednesday, the
+    ministry said": a weekday or relative day attached to a statement word (a few words between, no
+    complementizer, no other time expression)."""
+    c = cands[i]
+    lo = max(sent[0], c.start - 70, cands[i - 1].end if i > 0 else 0)
+    cues = list(g.rx["statement"].finditer(norm, lo, c.start))
+    if cues:
+        gap = norm[cues[-1].end():c.start]
+        words = re.findall(r"[^\W\d_]+", gap)
+        # "أعلنت الهيئة العليا المستقلة للانتخابات، الثلاثاء، أن": a day set off by commas after a long subject
+        limit = 6 if _COMMA_BEFORE.search(gap) else 3
+        if len(words) <= limit and not g.rx["content_cue"].search(gap) and not _CLAUSE_BREAK.search(gap):
+            return True
+    return _opens_clause_before_cue(g, i, cands, norm, sent)
 
 
 def _anchor_input(anchor: str | Date | None, anchor_how: str) -> tuple[Date | None, str, list[str]]:
@@ -1541,7 +1643,7 @@ def _anchor_input(anchor: str | Date | None, anchor_how: str) -> tuple[Date | No
 # ---------------------------------------------------------------- public API
 def find_times(text: str, anchor: str | Date | None = None, *, anchor_how: str = "published",
                language: str | None = None, config: Any | None = None,
-               event_anchors: bool = True) -> list[TimeRef]:
+               event_anchors: bool = True, context_before: str | None = None) -> list[TimeRef]:
     """Every time expression in `text`, resolved to an interval; offsets are into `text`.
 
     `anchor`: ISO date, partial ISO ("2011", "2011-07": resolved against its start, anchor_how
@@ -1551,9 +1653,26 @@ def find_times(text: str, anchor: str | Date | None = None, *, anchor_how: str =
     from that event (anchor_how "event"; `event_anchors=False` turns that off). `language` is
     accepted for symmetry with the other stages; the grammar tries every family since pan-Arab
     news mixes them.
+
+    A duration counted from a date named before it ("اعتبارا منه ... خلال عام واحد", "within three
+    months of that first arrival", "six months from that date") counts from the most recent absolute
+    date before it in `text` (a deadline's or range's last day, else its first day; anchor_how
+    "event", note "counted from the date named before: ..."). `context_before`: the text just before
+    `text` (the previous sentence, when `text` is one sentence), searched only for that date.
     """
     if not text:
         return []
+    reference = None
+    if context_before and event_anchors:
+        reference = _find(context_before, anchor, anchor_how, config, event_anchors, None)[1]
+    return _find(text, anchor, anchor_how, config, event_anchors, reference)[0]
+
+
+def _find(text: str, anchor: str | Date | None, anchor_how: str, config: Any | None, event_anchors: bool,
+          reference: tuple[Date, str] | None) -> tuple[list[TimeRef], tuple[Date, str] | None]:
+    """find_times' work: (refs, the last absolute date a later "from that date" can count from)."""
+    if not text:
+        return [], reference
     g = _grammar(str(_lexicon_path(config)))
     a, how, anchor_notes = _anchor_input(anchor, anchor_how)
     norm = _Norm.of(text)
@@ -1567,13 +1686,22 @@ def find_times(text: str, anchor: str | Date | None = None, *, anchor_how: str =
     sentence_ids = [max(0, bisect.bisect_right(sentence_starts, c.start) - 1) for c in cands]
 
     statements: dict[int, list[tuple[int, Date]]] = {}  # sentence id -> (position, statement date)
+    day_statements: dict[int, list[tuple[int, Date]]] = {}  # ... of a weekday or relative day
     for i, c in enumerate(cands):
         if c.kind == "period" and _is_statement_date(g, i, cands, norm, sentences[sentence_ids[i]]):
             c.role = "statement"
-            statements.setdefault(sentence_ids[i], []).append((c.start, c.period.first_day()))  # type: ignore[union-attr]
+            p = c.period
+            assert p is not None
+            if p.kind == "day":
+                statements.setdefault(sentence_ids[i], []).append((c.start, p.first_day()))
+            elif a is not None and (day := p.resolve(a)) is not None:
+                day_statements.setdefault(sentence_ids[i], []).append((c.start, day[0]))
+    for sid, found in day_statements.items():  # a dated statement wins over "said on Wednesday"
+        statements.setdefault(sid, found)
 
     days = {k: int(getattr(config, k, v)) if config is not None else v for k, v in DEFAULT_DAYS.items()}
     attached = {i for i in range(1, len(cands)) if event_anchors and _attached_to_event(cands[i], cands[i - 1], norm)}
+    back = _back_referenced(g, cands, norm, sentences) if event_anchors else set()
     out: list[TimeRef] = []
     for i, c in enumerate(cands):
         local = statements.get(sentence_ids[i], [])
@@ -1583,6 +1711,9 @@ def find_times(text: str, anchor: str | Date | None = None, *, anchor_how: str =
         event = None
         if i in attached and out[-1].granularity in ("day", "week", "month", "year") and out[-1].value_from:
             event = Date.fromisoformat(out[-1].value_from), "event"
+        if i in back and reference is not None:
+            event = reference[0], "event"
+            _count_from_reference(c)
         if event is not None:
             ca, chow = event
         elif local and c.role != "statement" and not weekday:
@@ -1591,12 +1722,47 @@ def find_times(text: str, anchor: str | Date | None = None, *, anchor_how: str =
             ca, chow = a, how
         c.start, c.end = norm.orig_start(c.start), norm.orig_end(c.end)
         ref = _resolve(c, ca, chow, days, text)
-        if event is not None:
+        if i in back and reference is not None:
+            ref = dataclasses.replace(ref, notes=ref.notes + (f"counted from the date named before: {reference[1]}",))
+        elif event is not None:
             ref = dataclasses.replace(ref, notes=ref.notes + (f"counted from the event date: {out[-1].text}",))
         if anchor_notes:
             ref = TimeRef(**{**ref.__dict__, "notes": ref.notes + tuple(anchor_notes)})
         out.append(ref)
+        if c.kind == "period" and c.period is not None and c.period.absolute and ref.value_from \
+                and ref.granularity in ("day", "week", "month", "quarter", "year"):
+            ends = ref.role in ("deadline", "until") or c.period_to is not None
+            day = ref.value_to if ends and ref.value_to else ref.value_from
+            reference = Date.fromisoformat(day), ref.text
+    return out, reference
+
+
+def _back_referenced(g: _Grammar, cands: list[_Cand], norm: str, sentences: list[tuple[int, int]]) -> set[int]:
+    """Durations counted from a date named before them: "اعتبارا منه ... خلال عام" (the phrase before
+    the duration, same sentence, no time expression between) or "within three months of that
+    arrival", "خلال عام من تاريخه" (right after it; not "من هذا العام", a time of its own)."""
+    out: set[int] = set()
+    starts = [c.start for c in cands]
+    for m in g.rx["backref_before"].finditer(norm):
+        j = bisect.bisect_left(starts, m.end())
+        if j < len(cands) and cands[j].kind == "duration" and not _SENTENCE_END.search(norm, m.end(), cands[j].start):
+            out.add(j)
+    for j, c in enumerate(cands):
+        if c.kind != "duration":
+            continue
+        m = g.rx["backref_after"].match(norm, c.end)
+        if m and not (j + 1 < len(cands) and cands[j + 1].start < m.end()):
+            out.add(j)
     return out
+
+
+def _count_from_reference(c: _Cand) -> None:
+    """A duration "after that date"/"بعد ستة أشهر من تاريخه" is a point that many units after it."""
+    if c.direction != "event":
+        return
+    word = next((n.split(": ", 1)[1] for n in c.notes if n.startswith("relative-to-event: ")), "")
+    c.notes = [n for n in c.notes if not n.startswith("relative-to-event: ")]
+    c.direction = "ago" if _key(word) in ("before", "prior to") else "later"
 
 
 # Between a dated event and its duration ("deployed in November 2020 for an initial five years",
@@ -1636,6 +1802,11 @@ def _resolve(c: _Cand, a: Date | None, how: str, days: dict[str, int], text: str
                                                               and p.pref in ("current", "nearest"))):
             # "by Friday", "بحلول صباح الجمعة", "by the 20th", "قبل عيد الفطر": the next one, not the last
             p = dataclasses.replace(p, pref="future")
+        elif "postponed" in c.notes and a is not None and (
+                (p.pref == "nearest" and p.kind in ("month_noyear", "day_noyear", "season", "hijri_noyear",
+                                                    "hijri_holiday"))
+                or (p.kind == "weekday" and p.pref == "past") or p.kind == "day_thismonth"):
+            p = dataclasses.replace(p, pref="future")  # "postponed to June", "delayed to Friday": the next one
         resolved = p.resolve(a)
         if p.kind == "relpart" and c.role in ("deadline", "until") and resolved is not None and a is not None \
                 and resolved[1] < a:  # "before the end of the first quarter" written in June: next year's
@@ -1668,6 +1839,8 @@ def _resolve(c: _Cand, a: Date | None, how: str, days: dict[str, int], text: str
         else:
             f, t, gran = resolved
             frm, to = f, t
+            if "postponed" in c.notes and gran != "day":
+                role = "deadline"  # "postponed to mid-2026": a plan, by then; "to 1 June" stays that day
             if role in ("deadline", "until"):
                 if c.exclusive and c.qualifier not in ("end", "late"):
                     to = f - dt.timedelta(days=1)

@@ -123,3 +123,20 @@ def test_when_stdin_subprocess_utf8_and_bom():
     assert proc.returncode == 0, proc.stderr
     refs = json.loads(proc.stdout.decode("utf-8"))
     assert [(r["text"], r["value_from"]) for r in refs] == [("أمس", "2025-11-06")]
+
+
+def test_when_scheduled_date_before_attribution():
+    result = runner.invoke(app, ["when", "The mission will end on July 15, 2024, the bloc said on Wednesday.",
+                                 "--anchor", "2024-03-07"])
+    assert result.exit_code == 0, result.output
+    refs = {r["text"]: r for r in json.loads(result.stdout)}
+    assert refs["July 15, 2024"]["role"] == "point"
+    assert (refs["Wednesday"]["role"], refs["Wednesday"]["value_from"]) == ("statement", "2024-03-06")
+
+
+def test_when_window_from_date_named_before():
+    text = "تنتهي الولاية في 31 كانون الأول 2026، على أن تبدأ اعتبارا منه سحب عناصرها خلال عام واحد"
+    result = runner.invoke(app, ["when", text, "--anchor", "2025-06-01"])
+    window = json.loads(result.stdout)[-1]
+    assert (window["value_from"], window["value_to"], window["role"], window["anchor_how"]) == (
+        "2026-12-31", "2027-12-31", "window", "event")

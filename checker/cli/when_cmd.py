@@ -11,7 +11,8 @@ expression in text order, always with the same keys in the same order:
     role         point | statement | deadline | until | since | window | duration | vague
     anchor       the date relative expressions were counted from (ISO), or null
     anchor_how   given | partial | statement | event | none  (event: a duration counted from the dated
-                 event it is attached to, "deployed in November 2020 for five years")
+                 event it is attached to, "deployed in November 2020 for five years", or from the date
+                 named before it, "within three months of that arrival", "اعتبارا منه ... خلال عام")
     notes        list of strings (e.g. "deadline-before-anchor", "hijri: ...", "open-ended"); may be empty
 
 `--format table` prints the same as an aligned text table for people.
