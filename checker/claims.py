@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .config import Config
@@ -18,7 +18,9 @@ from .model import Claim, Quantity, Sentence, Source, TimeRef
 from .textnorm import normalize_for_matching, to_ascii_digits
 from .timex import find_times
 
-_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,٬]\d{3})+|\d+(?:[.٫]\d+)?)(?![\d])")
+# "7,250" groups thousands; "5,7" / "8,25" (a comma before one or two digits) is a decimal comma (Maghreb, French)
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,٬]\d{3})+|\d+,\d{1,2}(?![\d,])|\d+(?:[.٫]\d+)?)(?![\d])")
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 _WORD = re.compile(r"\S+")
 _QUOTES = re.compile(r"[\"«»“”]")
 _AR_NAME_STOP = {"في", "ان", "إن", "أن", "انه", "إنه", "أنه", "على", "الى", "إلى", "من", "عن", "خلال", "بان", "بأن",
@@ -32,12 +34,26 @@ _FORCE_GROUPS = ("foreign_military", "peacekeeping")
 _COUNT_LEAD = {"الي", "نحو", "حوالي", "قرابه", "زهاء", "to", "about", "around", "approximately", "nearly", "some"}
 
 
+@dataclass(frozen=True)
+class _Span:
+    begin: int
+    finish: int
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.finish
+
+
 def claim_id(source_id: str, normalized: str, occurrence: int) -> str:
     digest = hashlib.sha1(f"{source_id}\x1f{normalized}\x1f{occurrence}".encode()).hexdigest()
     return f"c-{digest[:10]}"
 
 
 def _parse_number(text: str) -> float | None:
+    if _DECIMAL_COMMA.fullmatch(text):
+        text = text.replace(",", ".")
     cleaned = text.replace(",", "").replace("٬", "").replace("٫", ".")
     try:
         return float(cleaned)
@@ -45,18 +61,73 @@ def _parse_number(text: str) -> float | None:
         return None
 
 
+# Arabic cardinals written in words ("ألفي جندي", "تسعة ملايين", "بخمسين نقطة", "سبعة ونصف بالمائة"), in
+# their normalised form (hamza and ta marbuta folded), with the clitics و / ب / ل allowed in front
+_AR_NUMBER_WORDS = {
+    "ثلاثه": 3, "ثلاث": 3, "اربعه": 4, "اربع": 4, "خمسه": 5, "خمس": 5, "سته": 6, "سبعه": 7, "سبع": 7,
+    "ثمانيه": 8, "ثماني": 8, "تسعه": 9, "تسع": 9, "عشره": 10,
+    "عشرين": 20, "عشرون": 20, "ثلاثين": 30, "ثلاثون": 30, "اربعين": 40, "اربعون": 40, "خمسين": 50,
+    "خمسون": 50, "ستين": 60, "ستون": 60, "سبعين": 70, "سبعون": 70, "ثمانين": 80, "ثمانون": 80, "تسعين": 90,
+    "تسعون": 90, "مئه": 100, "مائه": 100, "مئتين": 200, "مائتين": 200, "مئتي": 200, "مائتي": 200,
+    "الف": 1000, "الفين": 2000, "الفي": 2000, "الفان": 2000,
+}
+_AR_WORD = re.compile(r"[\u0621-\u064A]+")
+_AR_HALF = re.compile(r"^\s+ونصف(?!\w)")
+_AR_TEEN = re.compile(r"^\s+(?:عشر|عشرة|عشره)(?!\w)")
+_AR_NEXT_WORD = re.compile(r"^\s+و([\u0621-\u064A]+)")
+_AR_TENS = {w for w, v in _AR_NUMBER_WORDS.items() if 20 <= v <= 90}
+
+
+def _word_numbers(text: str, lexicons: Lexicons) -> list[tuple[int, int, float]]:
+    """(start, end, value) of Arabic cardinals written in words. "ألف" after a number is a multiplier, not a
+    number ("47 ألف", "ثلاثة آلاف")."""
+    found = []
+    previous_end, previous_number = -10, False
+    consumed = -1
+    for m in _AR_WORD.finditer(text):
+        if m.start() < consumed:
+            continue
+        word = normalize_for_matching(m.group(0))
+        value = _AR_NUMBER_WORDS.get(word)
+        if value is None and word[:1] in ("و", "ب", "ل") and len(word) > 3:
+            value = _AR_NUMBER_WORDS.get(word[1:])
+        gap = text[previous_end: m.start()]
+        after_number = previous_number and gap.strip() == "" or bool(re.search(r"\d\s*$", text[:m.start()]))
+        if value is not None and not (value in (1000, 2000) and after_number):
+            end = m.end()
+            teen = _AR_TEEN.match(text[end:]) if value < 10 else None
+            if teen:  # "خمسة عشر" = 15
+                value, end = value + 10, end + teen.end()
+            tens = _AR_NEXT_WORD.match(text[end:]) if value < 10 else None
+            if tens and normalize_for_matching(tens.group(1)) in _AR_TENS:  # "خمسة وعشرين" = 25
+                value, end = value + _AR_NUMBER_WORDS[normalize_for_matching(tens.group(1))], end + tens.end()
+            half = _AR_HALF.match(text[end:])
+            if half and value < 1000:
+                value, end = value + 0.5, end + half.end()
+            found.append((m.start(), end, float(value)))
+            previous_number = True
+            consumed = end
+        else:
+            previous_number = False
+        previous_end = m.end()
+    return found
+
+
 def extract_quantities(text: str, normalized: str, lexicons: Lexicons, times: list[TimeRef],
                        presence_context: bool) -> list[Quantity]:
-    """Numbers with a unit. Numbers inside time expressions and bare years are not figures."""
+    """Numbers with a unit (in digits or Arabic words). Numbers inside time expressions and bare years are not
+    figures."""
     digits = to_ascii_digits(text)
     busy = [(t.start, t.end) for t in times]
     found: list[Quantity] = []
-    for m in _NUMBER.finditer(digits):
-        if any(s <= m.start() < e for s, e in busy):
+    candidates = [(m.start(1), m.end(1), _parse_number(m.group(1))) for m in _NUMBER.finditer(digits)]
+    candidates += _word_numbers(digits, lexicons)
+    for start, stop, value in sorted(candidates):
+        if any(s <= start < e for s, e in busy):
             continue
-        value = _parse_number(m.group(1))
         if value is None:
             continue
+        m = _Span(start, stop)
         after = digits[m.end(): m.end() + 48]
         after_norm = normalize_for_matching(after)
         words = after_norm.split()

@@ -115,6 +115,30 @@ def _history_span(text: str, t: TimeRef) -> bool:
     return bool(_SPAN_OF.match(text[t.end:])) or bool(_LASTED_BEFORE.search(text[max(0, t.start - 40): t.start]))
 
 
+# a future verb right before the date ("التي ستنتهي ولايتها في 18 مايو", "which will end on 18 May"): the date
+# is a plan of its own clause, whatever the sentence's main verb
+_OWN_FUTURE_VERB = re.compile(r"(?<![\u0621-\u064A])(?:س[تي][\u0621-\u064A]{3,}|سيتم|ستظل|سيظل)\s+(?:[\u0621-\u064A]+\s+)?"
+                              r"(?:في|يوم|بحلول|حتى)?\s*$|(?<!\w)(?:will|is due to|is set to)\s+(?:\w+\s+){1,2}"
+                              r"(?:on|by|in|until)?\s*$", re.I)
+_NOT_VERBS = {"ستين", "ستون", "ستينات", "ستينيات", "ستالين"}
+
+
+def own_future_verb(text: str, t: TimeRef) -> bool:
+    """A future verb governs the date in its own clause ("التي ستنتهي ولايتها في 18 مايو 2024")."""
+    m = _OWN_FUTURE_VERB.search(text[max(0, t.start - 40): t.start])
+    return bool(m) and m.group(0).split()[0] not in _NOT_VERBS
+
+
+# "its first cut in more than four years", "the biggest rise in a decade": a look back, not a date ahead
+_LOOKBACK_LEAD = re.compile(r"(?<!\w)(?:first|biggest|largest|smallest|highest|lowest|worst|best|deepest|sharpest|"
+                            r"fastest|slowest|strongest|weakest|only)(?!\w)[^.;،,]{0,40}$", re.I)
+_LOOKBACK_TIME = re.compile(r"^(?:in|for)\s", re.I)
+
+
+def _lookback(text: str, t: TimeRef) -> bool:
+    return bool(_LOOKBACK_TIME.match(t.text) and _LOOKBACK_LEAD.search(text[max(0, t.start - 60): t.start]))
+
+
 def _not_a_year(t: TimeRef, asserted: date | None) -> bool:
     """A bare four-digit number read as a year that lies more than fifty years after the statement ("a
     ceiling of 2,101 police", "٢١٠١ عنصر"): a count, not a date."""
@@ -144,7 +168,7 @@ def facets_of(claim: Claim, source: Source) -> list[Facet]:
         if "anniversary" in claim.cues and a_from is not None and a_from == a_to \
                 and parse_iso(t.value_from) == a_from and parse_iso(t.value_to) == a_to:
             continue  # "today marks the anniversary of the withdrawal": today is not when it happened
-        if _not_a_year(t, a_to):
+        if _not_a_year(t, a_to) or _lookback(claim.text, t):
             continue
         if t.role == "duration" and _history_span(claim.text, t):
             continue  # "ending more than two decades of UN work": a span of history, not a timetable
@@ -159,6 +183,8 @@ def facets_of(claim: Claim, source: Source) -> list[Facet]:
             past_word = bool(_PAST_REFERENCE.search(t.text))
             if start is not None and a_to is not None and start > a_to and not past_word:
                 clock = "plan"  # scheduled after it was said
+            elif not past_word and claim.tense != "past" and own_future_verb(claim.text, t):
+                clock = "plan"  # "the mission, which will end on 18 May": a plan, even when that day is past
             elif planned and not past_word and partial and end is not None and a_from is not None and end >= a_from:
                 clock = "plan"  # "end of the current year" in an article dated only "2011"
             elif planned and not past_word and start is not None and a_from is not None and start > a_from:
@@ -167,7 +193,8 @@ def facets_of(claim: Claim, source: Source) -> list[Facet]:
                 clock = "event"  # the day it was said, or before: not a deadline
         facets.append(Facet(clock=clock, kind="time", time=t, **base))
     scheduled = any(t.role != "statement" and parse_iso(t.value_from) and a_to is not None
-                    and parse_iso(t.value_from) > a_to and not _PAST_REFERENCE.search(t.text) for t in claim.times)
+                    and parse_iso(t.value_from) > a_to and not _PAST_REFERENCE.search(t.text)
+                    and not _lookback(claim.text, t) and not _not_a_year(t, a_to) for t in claim.times)
     for q in claim.quantities:
         # "decided to cut output by 800,000 barrels a day from May": a figure for later is a plan
         clock = "plan" if planned or scheduled else "event" if claim.tense == "past" else "state"

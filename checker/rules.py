@@ -28,7 +28,7 @@ import yaml
 
 from .config import Config
 from .errors import RuleFileError
-from .facets import Facet, facets_of, parse_iso, published_interval
+from .facets import Facet, facets_of, own_future_verb, parse_iso, published_interval
 from .lexicon import Lexicons
 from .model import KINDS, SEVERITIES, Claim, Finding, Source
 from .textnorm import normalize_for_matching
@@ -271,6 +271,16 @@ def _same_figure(x: float, y: float, tolerance: float) -> bool:
     return abs(x - y) / top <= tolerance
 
 
+_BOUND_BEFORE = re.compile(r"(?<!\w)(?:above|over|more than|less than|under|below|at least|at most|up to|upwards of|in excess of|exceeding|"
+                           r"أكثر من|اكثر من|أقل من|اقل من|ما يزيد على|ما يزيد عن|ما يفوق|يفوق|تفوق|يتجاوز|تتجاوز|تجاوز|"
+                           r"لا يقل عن|لا تقل عن|ما لا يقل عن|فوق|دون)\s*[$€£]?\s*$", re.I)
+
+
+def _is_bound(claim: Claim, q) -> bool:
+    """The figure is a bound ("above 10%", "more than 1,000", "أكثر من ألف"), not a value to compare."""
+    return bool(_BOUND_BEFORE.search(claim.text[max(0, q.start - 24): q.start]))
+
+
 def c_figures_differ(ctx: PairContext, tolerance: Any = "number_tolerance") -> bool:
     """Two figures of the same unit differ by more than `tolerance` (relative). Not when either figure also
     stands in the other claim (two numbers restated: 50 hostages for 150 prisoners), nor when one is a change
@@ -283,6 +293,8 @@ def c_figures_differ(ctx: PairContext, tolerance: Any = "number_tolerance") -> b
     others_a = [q.value for q in ctx.a.claim.quantities if q.unit == qb.unit]
     if any(_same_figure(qa.value, v, tol) for v in others_b) or any(_same_figure(qb.value, v, tol) for v in others_a):
         return False
+    if _is_bound(ctx.a.claim, qa) or _is_bound(ctx.b.claim, qb):
+        return False  # "peaking above 10%", "أكثر من ألف": a bound, not the figure itself
     ra, rb = _figure_role(ctx.a.claim, qa), _figure_role(ctx.b.claim, qb)
     if "increment" in (ra, rb):  # "a further 104 prisoners were freed": not the count of the whole
         return False
@@ -620,7 +632,8 @@ def c_stale_future(ctx: PairContext) -> bool:
     first, last, partial = published_interval(a.source.published)
     if partial or first is None or a.kind != "time" or a.clock != "plan" or a.value_to is None:
         return False
-    if a.claim.tense != "future" or a.refers_to_past or a.time.granularity == "vague":
+    if (a.claim.tense != "future" and not own_future_verb(a.claim.text, a.time)) or a.refers_to_past \
+            or a.time.granularity == "vague":
         return False
     if a.claim.statement_date:  # a plan reported as announced on a date is asserted then, not at publication
         return False

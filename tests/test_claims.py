@@ -236,3 +236,43 @@ def test_a_mandate_extension_is_not_a_stay():
 def test_a_country_without_forces_is_not_a_subject():
     c = _one("The Tunisian player said on Monday she will withdraw from the Australian Open next week.")
     assert not (c.subject or "").startswith("forces:")
+
+
+@pytest.mark.parametrize("text,unit,values", [
+    # Arabic cardinals in words, with clitics, teens, compounds and "ونصف"
+    ("أعلنت بلجيكا أنها ستسحب نحو ألف جندي من مالي.", "troops", [1000]),
+    ("قالت الحكومة إن ألفي جندي سيغادرون القاعدة.", "troops", [2000]),
+    ("نشرت ألمانيا خمسة وعشرين جنديا في النيجر.", "troops", [25]),
+    ("رفع البنك المركزي الفائدة بخمسين نقطة أساس إلى تسعة ونصف بالمائة.", "basis_points", [50]),
+    ("رفع البنك المركزي الفائدة بخمسين نقطة أساس إلى تسعة ونصف بالمائة.", "percent", [9.5]),
+    # "ثلاثة آلاف": "آلاف" is the multiplier of the number before it, not a number of its own
+    ("نشرت فرنسا ثلاثة آلاف جندي في الساحل.", "troops", [3000]),
+    # a decimal comma ("6,4 بالمائة") is not 6 then 4; "7,250" still groups thousands
+    ("تراجع التضخم إلى 6,4 بالمائة في آذار.", "percent", [6.4]),
+    ("The army will cut the contingent to 7,250 troops.", "troops", [7250]),
+])
+def test_numbers_in_words_and_decimal_commas(text, unit, values):
+    c = _one(text)
+    assert [q.value for q in c.quantities if q.unit == unit] == pytest.approx(values)
+
+
+def test_a_duration_measured_in_the_past_is_no_plan():
+    from checker.facets import facets_of
+
+    text = "قالت الحكومة إن القوات الإيطالية ستنسحب من العراق بحلول 30 حزيران 2025، عقب مفاوضات استمرت ثلاثة أيام."
+    sources = sources_from_texts([{"text": text, "published": "2025-03-10"}])
+    _, claims = process_sources(sources, Config())
+    plans = [f.time.value_to for f in facets_of(claims[0], sources[0]) if f.kind == "time" and f.clock == "plan"]
+    assert plans == ["2025-06-30"]
+
+
+def test_a_first_in_years_is_a_look_back_not_a_date_ahead():
+    from checker.facets import facets_of
+
+    text = "Egypt's central bank cut its key rate by 100 basis points on Thursday, its first reduction in more than four years."
+    sources = sources_from_texts([{"text": text, "published": "2025-04-18"}])
+    _, claims = process_sources(sources, Config())
+    facets = facets_of(claims[0], sources[0])
+    assert not [f for f in facets if f.kind == "time" and f.time.text.startswith("in more than")]
+    assert {f.clock for f in facets if f.kind == "figure"} == {"event"} or \
+        {f.clock for f in facets if f.kind == "figure"} == {"state"}
