@@ -224,8 +224,23 @@ def c_deadlines_differ(ctx: PairContext, tolerance: Any = "date_tolerance_days")
     gap = _days(a.value_to, b.value_to)
     if gap is None or gap <= int(ctx.cfg(tolerance)):
         return False
+    if _within_bound(a, b) or _within_bound(b, a):
+        return False  # "the vote set for 25 February" and "a vote before the term ends on 2 April" agree
     ctx.notes["delta_days"] = gap
     return True
+
+
+_BEFORE_BOUND = re.compile(r"(?<!\w)(?:before|ahead of|prior to|قبل)(?!\w)[^.;،,؛]{0,40}$", re.I)
+
+
+def _within_bound(bound: Facet, other: Facet) -> bool:
+    """`bound` is an upper bound ("before 2 April", "by 2 April") and `other` a scheduled day or period (not a
+    deadline, window or duration) that falls before it: both can be true."""
+    if other.time.role != "point" or other.value_to is None or bound.value_to is None:
+        return False
+    is_bound = bound.time.role == "deadline" or bool(
+        _BEFORE_BOUND.search(bound.claim.text[max(0, bound.time.start - 48): bound.time.start]))
+    return is_bound and other.value_to <= bound.value_to
 
 
 def c_event_times_differ(ctx: PairContext, tolerance: Any = "date_tolerance_days") -> bool:
@@ -1143,9 +1158,21 @@ def chain_values_of(claim: Claim, facets: Sequence[Facet], lexicons: Lexicons, o
             ordinal=ordinal, facet_no=number, asserted_from=f.asserted_from, kind=kind,
             value_to=f.value_to if kind == "plan" else None,
             quantity=float(f.quantity.value) if kind == "figure" else None,
-            polarity=claim.polarity,
+            polarity=_value_polarity(claim, f) if kind == "plan" else claim.polarity,
             vague=bool(kind == "plan" and f.time.granularity == "vague")))
     return values
+
+
+def _value_polarity(claim: Claim, f: Facet) -> str:
+    """A negated claim whose date stands in a clause of its own ("will not renew the mandate, which expires on
+    18 May") still states that date plainly: the negation is of the other verb."""
+    if claim.polarity != "negative" or f.time is None:
+        return claim.polarity
+    term = next((c.split(":", 1)[1] for c in claim.cues if c.startswith("event:")), None)
+    at = claim.text.lower().find(term.lower()) if term else -1
+    if 0 <= at < f.time.start and _RELATIVE_CLAUSE.search(claim.text[at: f.time.start]):
+        return "positive"
+    return claim.polarity
 
 
 def _chains(chain_rules: Sequence[Rule], values: Iterable[ChainValue], facets: Mapping[str, list[Facet]],

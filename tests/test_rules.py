@@ -106,3 +106,24 @@ def test_every_command_has_help_text():
             walk(sub, f"{path}{name} ")
 
     walk(get_command(app))
+
+
+def test_a_day_before_an_upper_bound_fits_it():
+    from checker.config import Config
+    from checker.facets import facets_of
+    from checker.pipeline import process_sources, sources_from_texts
+    from checker.rules import _within_bound
+
+    sources = sources_from_texts([
+        {"text": "The presidential election scheduled for 18 May 2025 will go ahead, the electoral commission said.",
+         "published": "2025-01-12"},
+        {"text": "The opposition called for the vote to be held before the president's term ends on 30 June 2025.",
+         "published": "2025-01-20"},
+    ])
+    _, claims = process_sources(sources, Config())
+    by_source = {s.id: s for s in sources}
+    times = [f for c in claims for f in facets_of(c, by_source[c.source_id]) if f.kind == "time" and f.value_to]
+    day = next(f for f in times if f.value_to.isoformat() == "2025-05-18")
+    bound = next(f for f in times if f.value_to.isoformat() == "2025-06-30")
+    assert _within_bound(bound, day)
+    assert not _within_bound(day, bound)
