@@ -447,11 +447,17 @@ _MOVE_BOUND_SCOPES = ("combat_forces", "all_forces")
 _CLAUSE_BREAK = re.compile(r"[،,;؛:\"«»“”()]|\s[-–—]\s")
 
 
+_AR_COMBAT_UNITS = re.compile(r"(?<!\S)[وبل]?(?:ال)?(?:قوات|وحدات|جنود|عناصر)\s+\S+\s+(?:المقاتله|القتاليه|المقاتلين)(?!\S)")
+
+
 def _scope_names(normalized: str, main: Hit | None, events: list[Hit], lexicons: Lexicons) -> list[str]:
     """Scope words (combat forces, all forces, advisers) of the claim's own event: a scope word in a clause
     whose only moves are the opposite of the claim's ('all forces are still here, calling the end of the
     combat mission a change of name') qualifies that move, not the claim."""
     hits = lexicons.scope.find(normalized)
+    if not any(h.entry == "combat_forces" for h in hits):
+        # "القوات الفرنسية المقاتلة": the nationality between the forces noun and the combat word
+        hits += [Hit("combat_forces", m.group(0), m.start(), m.end()) for m in _AR_COMBAT_UNITS.finditer(normalized)]
     info = lexicons.event_info.get(main.entry) if main is not None else None
     if info is None or not hits:
         return sorted({h.entry for h in hits})

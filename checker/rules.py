@@ -1218,9 +1218,10 @@ def _chains(chain_rules: Sequence[Rule], values: Iterable[ChainValue], facets: M
         current_when = min(v.asserted_from for v in current)
         for source_id, values_now in ordered[1:]:
             when = min(v.asserted_from for v in values_now)
-            if (when - current_when).days <= overlap:
-                continue  # asserted at the same time: a contradiction, not a drift
             new = [v for v in values_now if not any(same_value(v, c) for c in current)]
+            if (when - current_when).days <= overlap and not (
+                    new and new[0].kind == "plan" and "postponed" in facet(new[0]).claim.cues):
+                continue  # asserted at the same time: a contradiction, not a drift (unless it says it moved)
             if not new:
                 continue
             if involved_ids(current[0].claim_id, new[0].claim_id):

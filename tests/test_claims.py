@@ -276,3 +276,12 @@ def test_a_first_in_years_is_a_look_back_not_a_date_ahead():
     assert not [f for f in facets if f.kind == "time" and f.time.text.startswith("in more than")]
     assert {f.clock for f in facets if f.kind == "figure"} == {"event"} or \
         {f.clock for f in facets if f.kind == "figure"} == {"state"}
+
+
+@pytest.mark.parametrize("text", [
+    "أعلنت الحكومة أن القوات البلجيكية المقاتلة ستغادر مالي بحلول نهاية 2025.",
+    "قال الوزير إن الوحدات الإيطالية القتالية ستنسحب من العراق بحلول حزيران 2025.",
+])
+def test_combat_scope_with_the_nationality_in_between(text):
+    c = _one(text)
+    assert "combat_forces" in (c.scope or "")
