@@ -480,7 +480,10 @@ def _subnational(ctx: PairContext, f: Facet) -> bool:
     if f.kind == "time" and f.time is not None:
         others = sorted((t.start, t.end) for t in f.claim.times if t.role != "statement" and t is not f.time
                         and (t.start, t.end) != (f.time.start, f.time.end))
-        lo = max((e for s, e in others if e <= f.time.start), default=0)
+        # the attribution before a statement date ("a commander in the region said on Monday that …") is
+        # not the facet's stretch either
+        said = [(t.start, t.end) for t in f.claim.times if t.role == "statement"]
+        lo = max((e for s, e in others + said if e <= f.time.start), default=0)
         hi = min((s for s, e in others if s >= f.time.end), default=len(text))
         tail = _CLAUSE_END.search(text, f.time.end, hi)  # what follows the date, up to the next clause
         text = text[lo: tail.start() if tail else hi]

@@ -127,3 +127,23 @@ def test_a_day_before_an_upper_bound_fits_it():
     bound = next(f for f in times if f.value_to.isoformat() == "2025-06-30")
     assert _within_bound(bound, day)
     assert not _within_bound(day, bound)
+
+
+def test_the_attribution_before_a_statement_date_is_not_the_facets_place():
+    from types import SimpleNamespace
+
+    from checker.config import Config
+    from checker.facets import facets_of
+    from checker.pipeline import process_sources, sources_from_texts
+    from checker.rules import _subnational
+
+    text = ("A Turkish officer in the region said on Thursday that Ankara had no plans to withdraw its troops "
+            "from Cyprus before 2026.")
+    sources = sources_from_texts([{"text": text, "published": "2024-05-02"}])
+    _, claims = process_sources(sources, Config())
+    from pathlib import Path
+
+    from checker.lexicon import load_lexicons as _load
+    lexicons = _load(Path(__file__).resolve().parent.parent / "rules")
+    facet = next(f for f in facets_of(claims[0], sources[0]) if f.kind == "time" and f.time.role != "statement")
+    assert not _subnational(SimpleNamespace(lexicons=lexicons), facet)
