@@ -537,9 +537,9 @@ def _index_stored(store: Store, source_ids: Sequence[str], version: str, config:
     lexicons = load_lexicons(str(config.rules_dir))
     sources = store.sources_by_id(source_ids)
     claims = store.stored_claims(version, source_ids)
-    rows = [row for sid in source_ids if sid in sources and sid in claims
-            for row in index_rows(sources[sid], claims[sid], lexicons)]
-    store.put_index(version, [sid for sid in source_ids if sid in sources and sid in claims], rows)
+    readable = [sid for sid in source_ids if sid in sources and sid in claims]
+    store.put_index(version, readable,
+                    [row for sid in readable for row in index_rows(sources[sid], claims[sid], lexicons)])
 
 
 def _neighbourhood_analysis(store: Store, stored_ids: Sequence[str], new_sources: Sequence[Source],
@@ -574,9 +574,9 @@ def _neighbourhood_analysis(store: Store, stored_ids: Sequence[str], new_sources
     position = {sid: k for k, sid in enumerate(stored_ids)}
     rows = [row for row in store.claim_index(version) if row.source_id in position]
     rows.sort(key=lambda row: (position[row.source_id], row.ordinal))
+    source_of = {row.claim_id: row.source_id for row in rows}
 
     def texts_of(claim_ids: Sequence[str]) -> list[str]:
-        source_of = {row.claim_id: row.source_id for row in rows}
         by_source = store.stored_claims(version, {source_of[cid] for cid in claim_ids})
         text = {c.id: c.text for cs in by_source.values() for c in cs}
         return [text[cid] for cid in claim_ids]
@@ -586,7 +586,6 @@ def _neighbourhood_analysis(store: Store, stored_ids: Sequence[str], new_sources
     lexicons = load_lexicons(str(config.rules_dir))
     hood = neighbourhood(rows, vectors, new_claims, new_vectors, config, lexicons)
 
-    source_of = {row.claim_id: row.source_id for row in rows}
     near = set(hood.stored_claim_ids)
     near_sources = list(dict.fromkeys(source_of[cid] for cid in hood.stored_claim_ids))
     sources = store.sources_by_id(near_sources)
@@ -597,7 +596,9 @@ def _neighbourhood_analysis(store: Store, stored_ids: Sequence[str], new_sources
         source_id = source_of[claim_id]
         if source_id not in sources:
             sources.update(store.sources_by_id([source_id]))
-        found = next(c for c in store.stored_claims(version, [source_id])[source_id] if c.id == claim_id)
+        if source_id not in stored:  # a drift finding may name several claims of one source: read it once
+            stored.update(store.stored_claims(version, [source_id]))
+        found = next(c for c in stored[source_id] if c.id == claim_id)
         claims[claim_id] = found
         return found, sources[source_id]
 

@@ -384,8 +384,7 @@ class Store:
         hashes = list(dict.fromkeys(text_hashes))
         found: dict[str, np.ndarray] = {}
         with self._guard():
-            for i in range(0, len(hashes), _IN_CHUNK):
-                chunk = hashes[i:i + _IN_CHUNK]
+            for chunk in _chunks(hashes):
                 marks = ",".join("?" * len(chunk))
                 for text_hash, dim, blob in self.conn.execute(
                         f"SELECT text_hash, dim, vector FROM embeddings WHERE model_id = ? AND text_hash IN ({marks})",
@@ -548,8 +547,7 @@ class Store:
             else:
                 ids = list(source_ids)
                 rows = []
-                for i in range(0, len(ids), _IN_CHUNK):
-                    chunk = ids[i:i + _IN_CHUNK]
+                for chunk in _chunks(ids):
                     rows += self.conn.execute(f"{query} AND source_id IN ({','.join('?' * len(chunk))})",
                                               (pipeline_version, *chunk)).fetchall()
         for source_id, blob in rows:
